@@ -1,0 +1,1 @@
+"""Outreach analytics: the SQLite event store, redaction, and the annual report export."""

@@ -1,0 +1,185 @@
+"""Typed, frozen objects for the knowledge base and the matcher's results.
+
+YAML becomes these objects once, at load time; everything downstream (matcher, CLI, Telegram handlers,
+analytics) reads attributes, never raw dicts. Nothing here knows about Telegram or SQLite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+ArticleNumber = int | str  # 1079, or "133之1" for the few articles numbered 第X条之Y
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where an object came from, so that every problem can name file and line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One article a FAQ answer rests on; `quote`, when given, must be word for word from the statute."""
+
+    law: str
+    article: ArticleNumber
+    quote: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The `法名:条号` form used by the evaluation files and analytics."""
+        return f"{self.law}:{self.article}"
+
+    @property
+    def display(self) -> str:
+        """How a villager reads it: 《民法典》第1079条 (or 第133条之1)."""
+        number = str(self.article)
+        if "之" in number:
+            main, sub = number.split("之", 1)
+            return f"《{self.law}》第{main}条之{sub}"
+        return f"《{self.law}》第{number}条"
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract form: article in the same type as in the knowledge base (int, or str for 之)."""
+        return {"law": self.law, "article": self.article}
+
+
+@dataclass(frozen=True)
+class Faq:
+    """One legal question with its plain-language answer and the articles it cites."""
+
+    id: str
+    question: str
+    alternates: tuple[str, ...]
+    answer: str
+    citations: tuple[Citation, ...]
+    topic: str
+    keywords: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    urgent: bool = False
+    updated: dt.date | None = None
+    reviewed: dt.date | None = None
+    source: SourceRef | None = field(default=None, compare=False)
+
+    @property
+    def laws(self) -> tuple[str, ...]:
+        """The distinct laws cited, in citation order (for analytics and browsing by law)."""
+        return tuple(dict.fromkeys(c.law for c in self.citations))
+
+
+@dataclass(frozen=True)
+class Law:
+    """An entry of `knowledge/laws.yaml`: which statutes exist, under what names, and whether in force."""
+
+    short_title: str
+    title: str
+    version: str
+    in_force_from: dt.date | None
+    status: str  # "in_force" or "repealed"
+    replaced_by: str | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def in_force(self) -> bool:
+        return self.status == "in_force"
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A browsing category (婚姻家庭, 道路交通 …) with its display name."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Everything the matcher needs, validated: FAQs, synonym table, lexicon, law registry, topics."""
+
+    faqs: tuple[Faq, ...]
+    synonyms: dict[str, str]
+    laws: dict[str, Law]
+    topics: tuple[Topic, ...]
+    fillers: tuple[str, ...] = ()
+    stopwords: frozenset[str] = frozenset()
+    chitchat: dict[str, tuple[tuple[str, ...], str]] = field(default_factory=dict)
+    root: str = ""
+
+    def faq(self, faq_id: str) -> Faq | None:
+        """Look an entry up by id (ids travel in Telegram button data)."""
+        return self._by_id.get(faq_id)
+
+    @property
+    def _by_id(self) -> dict[str, Faq]:
+        cached: dict[str, Faq] | None = self.__dict__.get("_by_id_cache")
+        if cached is None:
+            cached = {f.id: f for f in self.faqs}
+            object.__setattr__(self, "_by_id_cache", cached)
+        return cached
+
+    def faqs_citing(self, law: str, article: ArticleNumber) -> tuple[Faq, ...]:
+        """Entries that cite one article, in knowledge-base order."""
+        return tuple(
+            f for f in self.faqs if any(c.law == law and str(c.article) == str(article) for c in f.citations)
+        )
+
+    def topic_name(self, topic_id: str) -> str:
+        """Display name of a topic, falling back to its id for a topic not listed in topics.yaml."""
+        return next((t.name for t in self.topics if t.id == topic_id), topic_id)
+
+
+class Outcome(StrEnum):
+    """The three things the bot can do with a question."""
+
+    ANSWERED = "answered"
+    SUGGEST = "suggest"
+    FALLBACK = "fallback"
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """A question that names an article: 民法典第1079条, 道交法七十六条."""
+
+    law: str
+    article: ArticleNumber
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """What the matcher decided for one question.
+
+    `answer` is the text to show when answered: the FAQ's answer, or the article's own text when the
+    question named an article and statute texts are loaded. `chitchat` is a kind reply to greetings
+    and thanks, which never count as a legal answer.
+    """
+
+    status: Outcome
+    score: float
+    faq: Faq | None = None
+    answer: str | None = None
+    citations: tuple[Citation, ...] = ()
+    suggestions: tuple[Faq, ...] = ()
+    article_ref: ArticleRef | None = None
+    chitchat: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable `pufa ask --json` contract: exactly these six keys."""
+        return {
+            "status": self.status.value,
+            "faq_id": self.faq.id if self.faq else None,
+            "score": round(self.score, 4),
+            "answer": self.answer,
+            "citations": [c.to_json() for c in self.citations],
+            "suggestions": [
+                {"faq_id": f.id, "question": f.question, "citations": [c.to_json() for c in f.citations]}
+                for f in self.suggestions
+            ],
+        }
