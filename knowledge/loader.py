@@ -24,10 +24,18 @@ MAX_FILE_BYTES = 2_000_000
 MAX_ID_BYTES = 40
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
 ARTICLE_PATTERN = re.compile(r"^\d+(之\d+)?$")
-MIN_ALTERNATES = 1
 FAQ_FIELDS = {
-    "id", "question", "alternates", "answer", "citations", "topic", "keywords", "related",
-    "urgent", "updated", "reviewed",
+    "id",
+    "question",
+    "alternates",
+    "answer",
+    "citations",
+    "topic",
+    "keywords",
+    "related",
+    "urgent",
+    "updated",
+    "reviewed",
 }
 REQUIRED_FIELDS = ("id", "question", "alternates", "answer", "citations", "topic")
 
@@ -70,13 +78,15 @@ class _NoAliasSafeLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = _LineDict(super().construct_mapping(node, deep=True))
-        mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {
-            str(key_node.value): key_node.start_mark.line + 1 for key_node, _ in node.value
-        }
-        return mapping
+
+def _construct_line_mapping(loader: _NoAliasSafeLoader, node: yaml.MappingNode) -> _LineDict:
+    mapping = _LineDict({str(k): v for k, v in loader.construct_mapping(node, deep=True).items()})
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
+    return mapping
+
+
+_NoAliasSafeLoader.add_constructor("tag:yaml.org,2002:map", _construct_line_mapping)
 
 
 def read_yaml(path: Path, display: str, problems: list[Problem]) -> Any:
@@ -95,7 +105,7 @@ def read_yaml(path: Path, display: str, problems: list[Problem]) -> Any:
         problems.append(Problem(display, 0, "file is not UTF-8 text; save it as UTF-8"))
         return None
     try:
-        return yaml.load(text, Loader=_NoAliasSafeLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_NoAliasSafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -119,7 +129,7 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def _date(value: Any) -> dt.date | None | bool:
+def _date(value: Any) -> dt.date | bool | None:
     """A date, None when absent, or False when present but not a date."""
     if value is None:
         return None
@@ -141,7 +151,9 @@ def _parse_citation(raw: Any, where: str, line: int, problems: list[Problem]) ->
         problems.append(Problem(where, line, "citation is missing `law` (the short title, e.g. 民法典)"))
         ok = False
     if isinstance(article, bool) or not isinstance(article, int | str) or not ARTICLE_PATTERN.match(str(article)):
-        problems.append(Problem(where, line, f"citation `article` must be a number like 1079 or \"133之1\", got {article!r}"))
+        problems.append(
+            Problem(where, line, f'citation `article` must be a number like 1079 or "133之1", got {article!r}')
+        )
         ok = False
     elif isinstance(article, str) and article.isdigit():
         article = int(article)
@@ -153,14 +165,16 @@ def _parse_citation(raw: Any, where: str, line: int, problems: list[Problem]) ->
         problems.append(Problem(where, line, f"citation has unknown field(s): {', '.join(sorted(map(str, extra)))}"))
     if not ok:
         return None
-    assert law is not None
+    assert law is not None and isinstance(article, int | str)
     return Citation(law=law, article=article, quote=_text(quote))
 
 
 def _string_list(raw: Any, field: str, where: str, line: int, problems: list[Problem]) -> tuple[str, ...]:
     if raw is None:
         return ()
-    if not isinstance(raw, list) or not all(_text(item) for item in raw):
+    if not isinstance(raw, list) or any(
+        item is None or isinstance(item, dict | list) or not str(item).strip() for item in raw
+    ):
         problems.append(Problem(where, line, f"`{field}` must be a list of non-empty texts"))
         return ()
     return tuple(str(item).strip() for item in raw)
@@ -181,7 +195,9 @@ def parse_faq(raw: Any, where: str, problems: list[Problem]) -> Faq | None:
         problems.append(Problem(where, line, f"unknown field(s): {', '.join(sorted(unknown))} (typo?)"))
     faq_id = raw.get("id")
     if faq_id is not None and (not isinstance(faq_id, str) or not ID_PATTERN.match(faq_id)):
-        problems.append(Problem(where, _line_of(raw, "id"), f"id {faq_id!r} must be lowercase ASCII like civil.dog-bite"))
+        problems.append(
+            Problem(where, _line_of(raw, "id"), f"id {faq_id!r} must be lowercase ASCII like civil.dog-bite")
+        )
     elif isinstance(faq_id, str) and len(faq_id.encode()) > MAX_ID_BYTES:
         problems.append(Problem(where, _line_of(raw, "id"), f"id {faq_id!r} is longer than {MAX_ID_BYTES} bytes"))
     for key in ("question", "answer", "topic"):
@@ -265,7 +281,9 @@ def _parse_topics(raw: Any, where: str, problems: list[Problem]) -> tuple[Topic,
     return tuple(Topic(id=str(t["id"]), name=str(t.get("name") or t["id"])) for t in raw)
 
 
-def _parse_lexicon(raw: Any, where: str, problems: list[Problem]) -> tuple[dict[str, str], tuple[str, ...], frozenset[str]]:
+def _parse_lexicon(
+    raw: Any, where: str, problems: list[Problem]
+) -> tuple[dict[str, str], tuple[str, ...], frozenset[str]]:
     if not isinstance(raw, dict):
         problems.append(Problem(where, 0, "synonyms.yaml must have `synonyms:`, `fillers:` and `stopwords:` sections"))
         return {}, (), frozenset()
@@ -276,7 +294,9 @@ def _parse_lexicon(raw: Any, where: str, problems: list[Problem]) -> tuple[dict[
     else:
         for word, term in synonyms_raw.items():
             if not _text(str(word)) or not isinstance(term, str):
-                problems.append(Problem(where, _line_of(synonyms_raw, str(word)), f"synonym {word!r} must map to a text"))
+                problems.append(
+                    Problem(where, _line_of(synonyms_raw, str(word)), f"synonym {word!r} must map to a text")
+                )
             else:
                 synonyms[str(word)] = term
     fillers = _string_list(raw.get("fillers"), "fillers", where, _line_of(raw, "fillers"), problems)
@@ -325,8 +345,11 @@ def _cross_check(faqs: list[Faq], laws: dict[str, Law], topics: tuple[Topic, ...
         for target in faq.related:
             if target not in seen:
                 where = faq.source.path if faq.source else "?"
-                problems.append(Problem(where, faq.source.line if faq.source else 0,
-                                        f"{faq.id}: related id {target!r} does not exist"))
+                problems.append(
+                    Problem(
+                        where, faq.source.line if faq.source else 0, f"{faq.id}: related id {target!r} does not exist"
+                    )
+                )
 
 
 def load_knowledge_base(root: Path) -> KnowledgeBase:
@@ -359,7 +382,9 @@ def load_knowledge_base(root: Path) -> KnowledgeBase:
         if raw is None:
             continue
         if not isinstance(raw, list):
-            problems.append(Problem(where, _line_of(raw), "an FAQ file must be a list of entries (each starting `- id:`)"))
+            problems.append(
+                Problem(where, _line_of(raw), "an FAQ file must be a list of entries (each starting `- id:`)")
+            )
             continue
         for item in raw:
             faq = parse_faq(item, where, problems)
@@ -369,6 +394,12 @@ def load_knowledge_base(root: Path) -> KnowledgeBase:
     if problems:
         raise KnowledgeBaseError(problems)
     return KnowledgeBase(
-        faqs=tuple(faqs), synonyms=synonyms, laws=laws, topics=topics, fillers=fillers,
-        stopwords=stopwords, chitchat=chitchat, root=str(root),
+        faqs=tuple(faqs),
+        synonyms=synonyms,
+        laws=laws,
+        topics=topics,
+        fillers=fillers,
+        stopwords=stopwords,
+        chitchat=chitchat,
+        root=str(root),
     )

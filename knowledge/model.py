@@ -127,9 +127,7 @@ class KnowledgeBase:
 
     def faqs_citing(self, law: str, article: ArticleNumber) -> tuple[Faq, ...]:
         """Entries that cite one article, in knowledge-base order."""
-        return tuple(
-            f for f in self.faqs if any(c.law == law and str(c.article) == str(article) for c in f.citations)
-        )
+        return tuple(f for f in self.faqs if any(c.law == law and str(c.article) == str(article) for c in f.citations))
 
     def topic_name(self, topic_id: str) -> str:
         """Display name of a topic, falling back to its id for a topic not listed in topics.yaml."""

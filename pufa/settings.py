@@ -52,7 +52,9 @@ class Settings:
         admin_ids = frozenset(_parse_int_list(env.get("PUFA_ADMIN_IDS", ""), "PUFA_ADMIN_IDS"))
         villages = tuple(v.strip() for v in env.get("PUFA_VILLAGES", "").split(",") if v.strip())
         kwargs: dict[str, object] = {
-            "knowledge_dir": Path(env["PUFA_KNOWLEDGE_DIR"]) if env.get("PUFA_KNOWLEDGE_DIR") else BUNDLED_KNOWLEDGE_DIR,
+            "knowledge_dir": Path(env["PUFA_KNOWLEDGE_DIR"])
+            if env.get("PUFA_KNOWLEDGE_DIR")
+            else BUNDLED_KNOWLEDGE_DIR,
             "data_dir": Path(env.get("PUFA_DATA_DIR") or "data"),
             "telegram_token": env.get("TELEGRAM_BOT_TOKEN") or None,
             "telegram_base_url": env.get("PUFA_TELEGRAM_BASE_URL") or None,

@@ -1,0 +1,62 @@
+"""Recognising questions that name an article: 民法典第1079条, 道交法七十六条, 刑法第133条之一.
+
+Such a question goes straight to the article instead of through fuzzy matching. Law names come from
+`laws.yaml` (short titles and aliases), so a new law needs no code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import cn2an
+
+from knowledge.model import ArticleNumber, ArticleRef, Law
+
+_NUMERAL = r"[0-9]+|[零〇一二两三四五六七八九十百千]+"
+
+
+class ArticleReferenceFinder:
+    """Finds `<law name> (第) <number> 条 (之<n>)` in normalised text."""
+
+    def __init__(self, laws: Iterable[Law]) -> None:
+        self._names: dict[str, str] = {}
+        for law in laws:
+            for name in (law.short_title, law.title, *law.aliases):
+                self._names[name] = law.short_title
+        names = sorted(self._names, key=len, reverse=True)
+        self._pattern = re.compile(
+            rf"(?P<law>{'|'.join(map(re.escape, names))})\s*(?:的)?\s*(?P<di>第)?\s*(?P<num>{_NUMERAL})\s*"
+            rf"(?P<tiao>条)?(?:\s*之\s*(?P<sub>{_NUMERAL}))?"
+        )
+
+    def find(self, text: str) -> ArticleRef | None:
+        """The first article reference in the text, or None. `第` or `条` must be present, so that
+        a bare number after a law name (安全生产法 2021年) is not taken for an article."""
+        for match in self._pattern.finditer(text):
+            if not (match.group("di") or match.group("tiao")):
+                continue
+            number = _to_int(match.group("num"))
+            if number is None or number <= 0:
+                continue
+            article: ArticleNumber = number
+            sub = match.group("sub")
+            if sub and match.group("tiao"):
+                sub_number = _to_int(sub)
+                if sub_number:
+                    article = f"{number}之{sub_number}"
+            return ArticleRef(law=self._names[match.group("law")], article=article)
+        return None
+
+    def remove(self, text: str) -> str:
+        """The text with article references taken out, to read what else the question asks."""
+        return self._pattern.sub(" ", text)
+
+
+def _to_int(numeral: str) -> int | None:
+    if numeral.isdigit():
+        return int(numeral)
+    try:
+        return int(cn2an.cn2an(numeral.replace("两", "二"), "smart"))
+    except (ValueError, KeyError):
+        return None

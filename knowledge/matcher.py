@@ -1,0 +1,152 @@
+"""Question -> answered / suggest / fallback: route article references, retrieve, rerank, decide.
+
+A wrong confident answer is the worst outcome, so the decision is deliberately conservative: answer
+only when the best FAQ is clearly good *and* clearly better than a different runner-up; offer choices
+when something is close; otherwise admit not knowing. Thresholds are named and were chosen on
+`../shared/eval/dev.jsonl` (see docs/benchmarks.md for the figures and the command).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from rapidfuzz import fuzz
+
+from knowledge.articles import ArticleReferenceFinder
+from knowledge.index import CandidateIndex
+from knowledge.model import ArticleNumber, Citation, Faq, KnowledgeBase, MatchResult, Outcome
+from knowledge.text import Analysis, TextAnalyzer, normalize
+
+# How many FAQs the index hands to the reranker; more costs latency and rarely changes the top 3.
+CANDIDATES = 20
+MAX_SUGGESTIONS = 3
+# Weights of the rerank features (sum to 1): normalised BM25 of the best document, how much of the
+# question's weight the FAQ covers anywhere in its texts, and rapidfuzz word-set similarity.
+WEIGHT_BM25 = 0.45
+WEIGHT_COVERAGE = 0.35
+WEIGHT_FUZZ = 0.20
+# Decision thresholds on the combined 0–1 score (calibrated on dev.jsonl, see module docstring).
+ANSWER_THRESHOLD = 0.50
+ANSWER_MARGIN = 0.06
+SUGGEST_THRESHOLD = 0.28
+# A question must share at least this much idf-weighted *word* evidence with an FAQ to be answered:
+# chit-chat and other domains share only common characters, never a rare legal word.
+MIN_WORD_EVIDENCE = 2.0
+
+
+class StatuteLookup(Protocol):
+    """Anything that can give an article's text (the SQLite statute store, or a dict in tests)."""
+
+    def article_text(self, law: str, article: ArticleNumber) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One reranked candidate."""
+
+    faq: Faq
+    score: float
+    word_evidence: float
+
+
+class Matcher:
+    """Answers questions from one knowledge base; build a new one to reload."""
+
+    def __init__(self, kb: KnowledgeBase, statutes: StatuteLookup | None = None) -> None:
+        self.kb = kb
+        self._statutes = statutes
+        user_words = [w for faq in kb.faqs for w in faq.keywords]
+        self.analyzer = TextAnalyzer(kb.synonyms, kb.fillers, kb.stopwords, user_words)
+        self._articles = ArticleReferenceFinder(kb.laws.values())
+        documents: list[dict[str, float]] = []
+        owners: list[int] = []
+        self._doc_analyses: list[Analysis] = []
+        self._faq_terms: list[set[str]] = []
+        for position, faq in enumerate(kb.faqs):
+            vocabulary: set[str] = set()
+            for text in (faq.question, *faq.alternates, " ".join(faq.keywords)):
+                if not text.strip():
+                    continue
+                analysis = self.analyzer.analyze(text)
+                documents.append(analysis.terms)
+                owners.append(position)
+                self._doc_analyses.append(analysis)
+                vocabulary.update(analysis.terms)
+            self._faq_terms.append(vocabulary)
+        self.index = CandidateIndex(documents, owners)
+        self._chitchat = {normalize(phrase): reply for phrases, reply in kb.chitchat.values() for phrase in phrases}
+
+    def match(self, question: str) -> MatchResult:
+        """Decide what to do with one question. Never raises on any text input."""
+        text = normalize(question)
+        if not text:
+            return MatchResult(Outcome.FALLBACK, 0.0)
+        reply = self._chitchat.get(text)
+        if reply is not None:
+            return MatchResult(Outcome.FALLBACK, 0.0, chitchat=reply)
+        reference = self._articles.find(text)
+        if reference is not None:
+            routed = self._answer_article(reference.law, reference.article)
+            if routed is not None:
+                return routed
+        ranked = self.rank(question)
+        return self._decide(ranked)
+
+    def rank(self, question: str) -> list[Scored]:
+        """Retrieve and rerank; best first. Public so that `pufa kb check` can test collisions."""
+        query = self.analyzer.analyze(question)
+        if not query.terms:
+            return []
+        ceiling = self.index.max_score(query.terms) or 1.0
+        hits = self.index.search(query.terms, CANDIDATES)
+        scored = []
+        for hit in hits:
+            vocabulary = self._faq_terms[hit.faq_index]
+            covered = sum(w * self.index.idf.get(t, 0.0) for t, w in query.terms.items() if t in vocabulary)
+            word_evidence = sum(
+                self.index.idf.get(t, 0.0) for t in query.terms if t.startswith("w:") and t in vocabulary
+            )
+            bm25 = min(hit.score / ceiling, 1.0)
+            coverage = min(covered / ceiling, 1.0)
+            similarity = fuzz.token_set_ratio(query.spaced, self._doc_analyses[hit.doc_index].spaced) / 100
+            score = WEIGHT_BM25 * bm25 + WEIGHT_COVERAGE * coverage + WEIGHT_FUZZ * similarity
+            scored.append(Scored(self.kb.faqs[hit.faq_index], score, word_evidence))
+        scored.sort(key=lambda s: -s.score)
+        return scored
+
+    def _decide(self, ranked: list[Scored]) -> MatchResult:
+        if not ranked or ranked[0].score < SUGGEST_THRESHOLD or ranked[0].word_evidence <= 0:
+            return MatchResult(Outcome.FALLBACK, ranked[0].score if ranked else 0.0)
+        best = ranked[0]
+        runner_up = next((s for s in ranked[1:] if not _shares_citation(s.faq, best.faq)), None)
+        margin = best.score - (runner_up.score if runner_up else 0.0)
+        if best.score >= ANSWER_THRESHOLD and margin >= ANSWER_MARGIN and best.word_evidence >= MIN_WORD_EVIDENCE:
+            return MatchResult(
+                Outcome.ANSWERED, best.score, faq=best.faq, answer=best.faq.answer, citations=best.faq.citations
+            )
+        suggestions = tuple(s.faq for s in ranked[:MAX_SUGGESTIONS])
+        return MatchResult(Outcome.SUGGEST, best.score, suggestions=suggestions)
+
+    def _answer_article(self, law: str, article: ArticleNumber) -> MatchResult | None:
+        """Route a question that names an article to that article, if it exists anywhere we know."""
+        citation = Citation(law=law, article=article)
+        text = self._statutes.article_text(law, article) if self._statutes else None
+        citing = self.kb.faqs_citing(law, article)
+        if text is None and not citing:
+            return None
+        faq = citing[0] if citing else None
+        return MatchResult(
+            Outcome.ANSWERED,
+            1.0,
+            faq=faq,
+            answer=text if text is not None else (faq.answer if faq else None),
+            citations=(citation,),
+            suggestions=citing[1 : 1 + MAX_SUGGESTIONS],
+        )
+
+
+def _shares_citation(a: Faq, b: Faq) -> bool:
+    """Two entries resting on the same article are not competitors: either answer cites the right law."""
+    labels = {c.label for c in a.citations}
+    return any(c.label in labels for c in b.citations)

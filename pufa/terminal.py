@@ -1,0 +1,96 @@
+"""The terminal conversation (`pufa chat`) and the readable form of one answer (`pufa ask`).
+
+Plain text for a terminal: the answer, the articles it rests on (with the law's version when the law
+changed recently), the disclaimer; suggestions as a numbered list the user can pick from by typing 1–3.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TextIO
+
+from knowledge.matcher import Matcher
+from knowledge.model import Faq, KnowledgeBase, MatchResult, Outcome
+from knowledge.replies import Replies
+from pufa.settings import Settings
+
+# Name the law's version next to a citation when it took effect this recently: villagers may have
+# heard the old rule or seen old article numbers on leaflets (治安管理处罚法 2026, 生态环境法典 2026).
+RECENT_LAW = dt.timedelta(days=3 * 365)
+EXIT_WORDS = frozenset({"q", "quit", "exit", "退出", "再见", "拜拜"})
+PROMPT = "问> "
+
+
+def format_answer(
+    faq_or_none: Faq | None, result: MatchResult, kb: KnowledgeBase, replies: Replies, today: dt.date | None = None
+) -> str:
+    """An answered result: urgent marker, answer, citations, version notes, disclaimer."""
+    today = today or dt.date.today()
+    lines = []
+    if faq_or_none is not None and faq_or_none.urgent:
+        lines.append("【紧急】")
+    lines.append(result.answer or "")
+    if result.citations:
+        lines.append("依据：" + "、".join(c.display for c in result.citations))
+    for law_name in dict.fromkeys(c.law for c in result.citations):
+        law = kb.laws.get(law_name)
+        if law and law.in_force_from and today - law.in_force_from < RECENT_LAW:
+            lines.append(
+                replies.version_note.format(
+                    law=law.title, version=law.version, in_force_from=law.in_force_from.isoformat()
+                )
+            )
+    lines.append(replies.disclaimer)
+    return "\n".join(line for line in lines if line)
+
+
+def format_result(result: MatchResult, kb: KnowledgeBase, replies: Replies, office: str) -> str:
+    """Any result as terminal text."""
+    if result.status is Outcome.ANSWERED:
+        return format_answer(result.faq, result, kb, replies)
+    if result.status is Outcome.SUGGEST:
+        options = [f"  {i}. {faq.question}" for i, faq in enumerate(result.suggestions, 1)]
+        return "\n".join([replies.suggest, *options, f"  0. {replies.none_of_these}"])
+    if result.chitchat:
+        return result.chitchat
+    return replies.fallback.format(office=office)
+
+
+def run_chat(
+    matcher: Matcher,
+    replies: Replies,
+    settings: Settings,
+    stdin: TextIO,
+    stdout: TextIO,
+    on_result: Callable[[str, MatchResult], None] | None = None,
+) -> int:
+    """Read questions until EOF or an exit word; a number picks one of the last suggestions."""
+    stdout.write("普法小助手：有啥子法律上的事，直接问我。输入 q 退出。\n")
+    last_suggestions: tuple[Faq, ...] = ()
+    while True:
+        stdout.write(PROMPT)
+        stdout.flush()
+        line = stdin.readline()
+        if not line:
+            stdout.write("\n")
+            return 0
+        question = line.strip()
+        if question.lower() in EXIT_WORDS:
+            stdout.write("再见！有事再来问。\n")
+            return 0
+        if question.isdigit() and last_suggestions:
+            choice = int(question)
+            if 1 <= choice <= len(last_suggestions):
+                faq = last_suggestions[choice - 1]
+                picked = MatchResult(Outcome.ANSWERED, 1.0, faq=faq, answer=faq.answer, citations=faq.citations)
+                stdout.write(format_answer(faq, picked, matcher.kb, replies) + "\n\n")
+            else:
+                stdout.write(replies.fallback.format(office=settings.office_contact) + "\n\n")
+            last_suggestions = ()
+            continue
+        result = matcher.match(question)
+        if on_result is not None:
+            on_result(question, result)
+        last_suggestions = result.suggestions if result.status is Outcome.SUGGEST else ()
+        stdout.write(format_result(result, matcher.kb, replies, settings.office_contact) + "\n\n")
