@@ -109,7 +109,10 @@ def read_yaml(path: Path, display: str, problems: list[Problem]) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
-        problems.append(Problem(display, line, f"YAML syntax: {exc.problem or exc.context}"))
+        message = f"YAML syntax: {exc.problem or exc.context}"
+        if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            message += f" ({exc.context}, which began on line {exc.context_mark.line + 1})"
+        problems.append(Problem(display, line, message))
     except yaml.YAMLError as exc:
         problems.append(Problem(display, 0, f"YAML syntax: {exc}"))
     return None

@@ -33,6 +33,8 @@ SUGGEST_THRESHOLD = 0.28
 # A question must share at least this much idf-weighted *word* evidence with an FAQ to be answered:
 # chit-chat and other domains share only common characters, never a rare legal word.
 MIN_WORD_EVIDENCE = 2.0
+# A one-word question (离婚, 赔偿) names a subject, not a question: offer choices rather than guess.
+MIN_ANSWER_WORDS = 2
 
 
 class StatuteLookup(Protocol):
@@ -90,12 +92,14 @@ class Matcher:
             routed = self._answer_article(reference.law, reference.article)
             if routed is not None:
                 return routed
-        ranked = self.rank(question)
-        return self._decide(ranked)
+        query = self.analyzer.analyze(question)
+        return self._decide(self._rank(query), answerable=len(set(query.words)) >= MIN_ANSWER_WORDS)
 
     def rank(self, question: str) -> list[Scored]:
         """Retrieve and rerank; best first. Public so that `pufa kb check` can test collisions."""
-        query = self.analyzer.analyze(question)
+        return self._rank(self.analyzer.analyze(question))
+
+    def _rank(self, query: Analysis) -> list[Scored]:
         if not query.terms:
             return []
         ceiling = self.index.max_score(query.terms) or 1.0
@@ -115,13 +119,14 @@ class Matcher:
         scored.sort(key=lambda s: -s.score)
         return scored
 
-    def _decide(self, ranked: list[Scored]) -> MatchResult:
+    def _decide(self, ranked: list[Scored], answerable: bool) -> MatchResult:
         if not ranked or ranked[0].score < SUGGEST_THRESHOLD or ranked[0].word_evidence <= 0:
             return MatchResult(Outcome.FALLBACK, ranked[0].score if ranked else 0.0)
         best = ranked[0]
         runner_up = next((s for s in ranked[1:] if not _shares_citation(s.faq, best.faq)), None)
         margin = best.score - (runner_up.score if runner_up else 0.0)
-        if best.score >= ANSWER_THRESHOLD and margin >= ANSWER_MARGIN and best.word_evidence >= MIN_WORD_EVIDENCE:
+        confident = best.score >= ANSWER_THRESHOLD and margin >= ANSWER_MARGIN
+        if answerable and confident and best.word_evidence >= MIN_WORD_EVIDENCE:
             return MatchResult(
                 Outcome.ANSWERED, best.score, faq=best.faq, answer=best.faq.answer, citations=best.faq.citations
             )

@@ -6,6 +6,7 @@ synonym or a normalisation rule can never apply to one side only.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
@@ -26,6 +27,10 @@ MAX_QUESTION_CHARS = 300
 WORD_WEIGHT = 1.0
 BIGRAM_WEIGHT = 0.5
 PINYIN_WEIGHT = 0.35
+
+# jieba frequency for this base's own words (synonym targets, keywords): high enough that they are kept
+# whole (劳动仲裁, 宅基地) instead of being split by the general dictionary.
+USER_WORD_FREQUENCY = 50_000
 
 _CJK = r"\u4e00-\u9fff\u3400-\u4dbf"
 _NON_WORD = re.compile(rf"[^{_CJK}a-z0-9]+")
@@ -51,6 +56,8 @@ class Analysis:
 def normalize(text: str) -> str:
     """Width, case, traditional characters, emoji, punctuation and invisible characters, in one pass."""
     text = unicodedata.normalize("NFKC", text[: MAX_QUESTION_CHARS * 4])
+    # Zero-width joiners, RTL marks and other format characters are invisible and would split words.
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     text = zhconv.convert(text, "zh-cn").lower()
     text = _NON_WORD.sub(" ", text)
     return " ".join(text.split())[:MAX_QUESTION_CHARS]
@@ -70,14 +77,8 @@ class TextAnalyzer:
         self._synonym_pattern = _alternation(self._synonyms)
         self._filler_pattern = _alternation(normalize(f) for f in fillers)
         self._stopwords = frozenset(stopwords)
-        # A private tokenizer: the dictionary words of this knowledge base must not leak into other
-        # instances (tests build several bases side by side).
-        self._tokenizer = jieba.Tokenizer()
         words = set(self._synonyms.values()) | {normalize(w) for w in user_words}
-        for word in words:
-            for part in word.split():
-                if len(part) > 1:
-                    self._tokenizer.add_word(part, freq=50_000)
+        self._tokenizer = _tokenizer_with(frozenset(p for w in words for p in w.split() if len(p) > 1))
 
     def canonical(self, text: str) -> str:
         """Normalise, then map dialect and everyday words to the terms the FAQs use (longest first)."""
@@ -112,6 +113,17 @@ class TextAnalyzer:
                 if len(syllables) == len(run):
                     _add(terms, "p:" + syllables[i] + syllables[i + 1], PINYIN_WEIGHT)
         return Analysis(text=clean, words=words, terms=terms)
+
+
+@functools.lru_cache(maxsize=4)
+def _tokenizer_with(words: frozenset[str]) -> jieba.Tokenizer:
+    """A private jieba tokenizer knowing this base's words, so that bases built side by side (tests,
+    a reload) do not change each other's segmentation. Cached because loading jieba's dictionary
+    takes most of a second and a reload usually keeps the same words."""
+    tokenizer = jieba.Tokenizer()
+    for word in sorted(words):
+        tokenizer.add_word(word, freq=USER_WORD_FREQUENCY)
+    return tokenizer
 
 
 def _add(terms: dict[str, float], term: str, weight: float) -> None:

@@ -1,0 +1,83 @@
+"""The loader reports every problem with file and line, and refuses unsafe or oversized YAML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.loader import MAX_FILE_BYTES, KnowledgeBaseError, load_knowledge_base
+
+
+def problems_for(knowledge_dir: Path, text: str) -> list[str]:
+    (knowledge_dir / "faqs" / "broken.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load_knowledge_base(knowledge_dir)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_small_base_loads_with_source_lines(knowledge_dir: Path) -> None:
+    kb = load_knowledge_base(knowledge_dir)
+    assert [f.id for f in kb.faqs] == [
+        "injury.dog-bite", "family.divorce-agreement", "labor.unpaid-wages", "traffic.drunk-driving",
+    ]
+    dog = kb.faq("injury.dog-bite")
+    assert dog is not None and dog.source is not None
+    assert dog.source.path.endswith("faqs/small.yaml") and dog.source.line == 1
+    assert dog.citations[0].label == "民法典:1245"
+    assert kb.faq("family.divorce-agreement").source.line == 19  # type: ignore[union-attr]
+
+
+BROKEN_CASES = [
+    ("- id: x.a\n  question: [unclosed\n", "which began on line 2"),
+    ("- id: Bad Id\n  question: q\n  alternates: [a]\n  answer: a\n  citations: [{law: 民法典, article: 1}]\n"
+     "  topic: personal_injury\n", "broken.yaml:1: id 'Bad Id' must be lowercase ASCII"),
+    ("- id: x.missing\n  question: q\n", "broken.yaml:1: entry x.missing is missing `answer`"),
+    ("- id: x.law\n  question: q\n  alternates: [a]\n  answer: a\n  citations: [{law: 不存在法, article: 1}]\n"
+     "  topic: personal_injury\n", "broken.yaml:1: x.law: unknown law '不存在法'"),
+    ("- id: x.repealed\n  question: q\n  alternates: [a]\n  answer: a\n  citations: [{law: 环境保护法, article: 42}]\n"
+     "  topic: environment\n", "x.repealed: 环境保护法 is repealed; cite 生态环境法典 instead"),
+    ("- id: x.art\n  question: q\n  alternates: [a]\n  answer: a\n  citations: [{law: 民法典, article: 第十条}]\n"
+     "  topic: personal_injury\n", "citation `article` must be a number"),
+    ("- id: x.topic\n  question: q\n  alternates: [a]\n  answer: a\n  citations: [{law: 民法典, article: 10}]\n"
+     "  topic: astrology\n", "unknown topic 'astrology'"),
+    ("- id: x.rel\n  question: q\n  alternates: [a]\n  answer: a\n  citations: [{law: 民法典, article: 10}]\n"
+     "  topic: personal_injury\n  related: [nowhere.id]\n", "related id 'nowhere.id' does not exist"),
+    ("- id: injury.dog-bite\n  question: q\n  alternates: [a]\n  answer: a\n  citations: [{law: 民法典, article: 10}]\n"
+     "  topic: personal_injury\n", "duplicate id 'injury.dog-bite' (first defined at"),
+    ("- id: x.typo\n  question: q\n  alternate: [a]\n  answer: a\n  citations: [{law: 民法典, article: 10}]\n"
+     "  topic: personal_injury\n", "unknown field(s): alternate (typo?)"),
+    ("- id: x.date\n  question: q\n  alternates: [a]\n  answer: a\n  citations: [{law: 民法典, article: 10}]\n"
+     "  topic: personal_injury\n  updated: yesterday\n", "broken.yaml:7: `updated` must be a date"),
+    ("a: &x [1, 2]\nb: *x\n", "anchors and aliases"),
+    ("just a string\n", "an FAQ file must be a list of entries"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BROKEN_CASES)
+def test_each_mistake_is_named_with_file_and_line(knowledge_dir: Path, text: str, expected: str) -> None:
+    problems = problems_for(knowledge_dir, text)
+    assert any(expected in p for p in problems), problems
+
+
+def test_all_problems_are_reported_not_just_the_first(knowledge_dir: Path) -> None:
+    text = (
+        "- id: x.one\n  question: q\n"
+        "- id: x.two\n  question: q\n  alternates: [a]\n  answer: a\n  citations: [{law: 假法, article: 1}]\n"
+        "  topic: personal_injury\n"
+    )
+    problems = problems_for(knowledge_dir, text)
+    assert any("broken.yaml:1:" in p for p in problems)
+    assert any("broken.yaml:3:" in p and "假法" in p for p in problems)
+
+
+def test_oversized_file_is_refused_before_parsing(knowledge_dir: Path) -> None:
+    problems = problems_for(knowledge_dir, "#" * (MAX_FILE_BYTES + 1))
+    assert any("over the" in p and "byte limit" in p for p in problems)
+
+
+def test_non_utf8_file_is_named(knowledge_dir: Path) -> None:
+    (knowledge_dir / "faqs" / "gbk.yaml").write_bytes("- id: 中文".encode("gbk"))
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load_knowledge_base(knowledge_dir)
+    assert any("gbk.yaml:0: file is not UTF-8" in str(p) for p in caught.value.problems)

@@ -1,0 +1,134 @@
+"""The matcher on a small real base: normalisation, synonyms, typos, article routing, outcomes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from knowledge.loader import load_knowledge_base
+from knowledge.matcher import Matcher
+from knowledge.model import Outcome
+from knowledge.text import MAX_QUESTION_CHARS, normalize
+
+
+@pytest.fixture()
+def matcher(knowledge_dir: Path) -> Matcher:
+    return Matcher(load_knowledge_base(knowledge_dir))
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ＡＢＣ１２３", "abc123"),  # full width
+        ("離婚後孩子撫養費", "离婚后孩子抚养费"),  # traditional
+        ("狗咬人！！！😡😡", "狗咬人"),  # punctuation and emoji
+        ("请\u200b问\u202e一下", "请问一下"),  # zero-width and RTL marks
+        ("", ""),
+    ],
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_long_questions_are_cut_not_refused(matcher: Matcher) -> None:
+    assert len(normalize("狗" * 10_000)) == MAX_QUESTION_CHARS
+    result = matcher.match("被狗咬了谁赔 " + "啊" * 10_000)
+    assert result.status in set(Outcome)
+
+
+def test_dialect_words_map_to_terms(matcher: Matcher) -> None:
+    assert matcher.analyzer.canonical("我婆娘想和我扯证") == "我妻子想和我结婚登记"
+    assert matcher.analyzer.canonical("老汉儿的工钱") == "父亲的工资"  # longest match wins over 老汉
+
+
+@pytest.mark.parametrize(
+    ("question", "faq_id"),
+    [
+        ("隔壁屋头的狗把我咬了，该哪个赔", "injury.dog-bite"),  # dialect
+        ("请问一下，被狗咬伤了医药费谁出？？", "injury.dog-bite"),  # filler and punctuation
+        ("我婆娘和我都同意离婚，咋个办手续", "family.divorce-agreement"),  # dialect synonyms
+        ("包工头拖起工钱不给，我该怎么办", "labor.unpaid-wages"),  # everyday words
+    ],
+)
+def test_colloquial_questions_are_answered(matcher: Matcher, question: str, faq_id: str) -> None:
+    result = matcher.match(question)
+    assert result.status is Outcome.ANSWERED, result
+    assert result.faq is not None and result.faq.id == faq_id
+    assert result.citations == result.faq.citations
+
+
+@pytest.mark.parametrize(
+    ("question", "faq_id"),
+    [
+        ("狗咬了人要陪偿多少", "injury.dog-bite"),  # 陪偿 for 赔偿
+        ("我们两个协议离昏去哪里办", "family.divorce-agreement"),  # 离昏 for 离婚
+        ("喝了酒开车遭抓了醉架怎么判", "traffic.drunk-driving"),  # 醉架 for 醉驾
+    ],
+)
+def test_pinyin_typos_still_find_the_entry(matcher: Matcher, question: str, faq_id: str) -> None:
+    result = matcher.match(question)
+    found = [result.faq] if result.faq else list(result.suggestions)
+    assert faq_id in [f.id for f in found], result
+
+
+@pytest.mark.parametrize(
+    "question", ["你好", "今天天气怎么样", "股票明天会涨吗", "帮我写一首诗", "1+1等于几", "", "😀😀😀", "   "]
+)
+def test_out_of_scope_is_never_answered(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).status is not Outcome.ANSWERED
+
+
+def test_greetings_get_a_kind_reply_that_is_not_an_answer(matcher: Matcher) -> None:
+    result = matcher.match("你好！")
+    assert result.status is Outcome.FALLBACK and result.chitchat and "普法" in result.chitchat
+
+
+@pytest.mark.parametrize(
+    "question", ["民法典第1245条", "民法典一千二百四十五条说的啥", "民法典 第 1245 条是管啥子的"]
+)
+def test_article_reference_routes_to_the_faq_citing_it(matcher: Matcher, question: str) -> None:
+    result = matcher.match(question)
+    assert result.status is Outcome.ANSWERED
+    assert [c.label for c in result.citations] == ["民法典:1245"]
+    assert result.faq is not None and result.faq.id == "injury.dog-bite"
+
+
+def test_article_reference_shows_statute_text_when_loaded(knowledge_dir: Path) -> None:
+    class Statutes:
+        def article_text(self, law: str, article: int | str) -> str | None:
+            return "第九十一条 饮酒后驾驶机动车的……" if (law, str(article)) == ("道路交通安全法", "91") else None
+
+    matcher = Matcher(load_knowledge_base(knowledge_dir), Statutes())
+    result = matcher.match("道交法第九十一条")
+    assert result.status is Outcome.ANSWERED
+    assert result.answer == "第九十一条 饮酒后驾驶机动车的……"
+    assert result.to_json()["citations"] == [{"law": "道路交通安全法", "article": 91}]
+
+
+def test_unknown_article_is_not_answered_blindly(matcher: Matcher) -> None:
+    assert matcher.match("民法典第9999条").status is not Outcome.ANSWERED
+
+
+def test_vague_question_suggests_instead_of_guessing(matcher: Matcher) -> None:
+    result = matcher.match("赔偿")
+    assert result.status is not Outcome.ANSWERED
+
+
+def test_json_contract_has_exactly_the_agreed_keys(matcher: Matcher) -> None:
+    for question in ("被狗咬了谁赔", "赔偿", "你好"):
+        payload = matcher.match(question).to_json()
+        assert set(payload) == {"status", "faq_id", "score", "answer", "citations", "suggestions"}
+        assert payload["status"] in ("answered", "suggest", "fallback")
+        assert 0.0 <= payload["score"] <= 1.0
+        for suggestion in payload["suggestions"]:
+            assert set(suggestion) == {"faq_id", "question", "citations"}
+        json.dumps(payload, ensure_ascii=False)
+
+
+def test_matching_is_deterministic(knowledge_dir: Path) -> None:
+    first = Matcher(load_knowledge_base(knowledge_dir))
+    second = Matcher(load_knowledge_base(knowledge_dir))
+    for question in ("被狗咬了谁赔", "工钱拿不到", "离婚", "赔偿"):
+        assert first.match(question).to_json() == second.match(question).to_json()
