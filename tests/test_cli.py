@@ -1,0 +1,96 @@
+"""The `pufa` command as a user runs it: a real subprocess, real files, the JSON contract."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+CONTRACT_KEYS = {"status", "faq_id", "score", "answer", "citations", "suggestions"}
+
+
+def run_pufa(args: list[str], knowledge_dir: Path, tmp_path: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PUFA_KNOWLEDGE_DIR": str(knowledge_dir), "PUFA_DATA_DIR": str(tmp_path / "data")}
+    return subprocess.run(
+        [sys.executable, "-m", "pufa.cli", *args], input=stdin, capture_output=True, text=True,
+        encoding="utf-8", env=env, cwd=REPO_ROOT, timeout=120,
+    )
+
+
+def test_ask_json_stdin_answers_every_line_in_order(knowledge_dir: Path, tmp_path: Path) -> None:
+    lines = [
+        "被狗咬了谁赔偿",
+        "",
+        "狗" * 10_000,
+        "😀🇨🇳👨‍👩‍👧 emoji only",
+        "\x00\x07\x1b[31m控制字符\u200b\u202e",
+        "English 混合 русский العربية",
+        "'; DROP TABLE faqs; -- <script>alert(1)</script>",
+        "民法典第1245条",
+    ]
+    done = run_pufa(["ask", "--json", "-"], knowledge_dir, tmp_path, stdin="\n".join(lines) + "\n")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    outputs = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(outputs) == len(lines)
+    for payload in outputs:
+        assert set(payload) == CONTRACT_KEYS
+        assert payload["status"] in ("answered", "suggest", "fallback")
+    assert outputs[0]["faq_id"] == "injury.dog-bite"
+    assert outputs[1]["status"] == "fallback"
+    assert outputs[-1]["citations"] == [{"law": "民法典", "article": 1245}]
+
+
+def test_ask_readable_shows_answer_citation_and_disclaimer(knowledge_dir: Path, tmp_path: Path) -> None:
+    done = run_pufa(["ask", "包工头跑了工钱拿不到咋个办"], knowledge_dir, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "《劳动合同法》第30条" in done.stdout
+    assert "12348" in done.stdout
+
+
+def test_chat_picks_a_suggestion_by_number(knowledge_dir: Path, tmp_path: Path) -> None:
+    done = run_pufa(["chat"], knowledge_dir, tmp_path, stdin="你好\n赔偿\n1\nq\n")
+    assert done.returncode == 0, done.stderr
+    assert "普法小助手" in done.stdout
+    assert "回个数字就行" in done.stdout
+    assert "依据：" in done.stdout and "再见" in done.stdout
+
+
+def test_broken_knowledge_base_exits_2_with_file_and_line(knowledge_dir: Path, tmp_path: Path) -> None:
+    (knowledge_dir / "faqs" / "broken.yaml").write_text("- id: x.y\n  question: [oops\n", encoding="utf-8")
+    done = run_pufa(["kb", "check"], knowledge_dir, tmp_path)
+    assert done.returncode == 2
+    assert "faqs/broken.yaml:3: YAML syntax" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_kb_check_flags_thin_entries_and_exits_nonzero(knowledge_dir: Path, tmp_path: Path) -> None:
+    done = run_pufa(["kb", "check", "--laws", str(tmp_path / "no-laws")], knowledge_dir, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "4 entries checked, 0 problem(s)" in done.stdout
+
+
+def test_statutes_import_then_law_lookup_and_search(knowledge_dir: Path, tmp_path: Path, laws_dir: Path) -> None:
+    folder = tmp_path / "laws"
+    folder.mkdir()
+    (folder / "道路交通安全法.md").write_text((laws_dir / "道路交通安全法.md").read_text(encoding="utf-8"), encoding="utf-8")
+    imported = run_pufa(["statutes", "import", str(folder)], knowledge_dir, tmp_path)
+    assert imported.returncode == 0 and "道路交通安全法: 124 articles" in imported.stdout
+    shown = run_pufa(["law", "道路交通安全法", "91"], knowledge_dir, tmp_path)
+    assert shown.stdout.startswith("第九十一条 饮酒后驾驶机动车的")
+    found = run_pufa(["law", "--search", "醉酒 营运"], knowledge_dir, tmp_path)
+    assert "第91条" in found.stdout
+    routed = run_pufa(["ask", "--json", "道交法第九十一条"], knowledge_dir, tmp_path)
+    assert json.loads(routed.stdout)["answer"].startswith("第九十一条 饮酒后驾驶机动车的")
+
+
+@pytest.mark.parametrize("question", ["民法典第1079条说的啥", "消法第29条是管啥的"])
+def test_article_questions_fall_back_honestly_without_texts_or_faqs(knowledge_dir: Path, tmp_path: Path, question: str) -> None:
+    payload = json.loads(run_pufa(["ask", "--json", question], knowledge_dir, tmp_path).stdout)
+    assert payload["status"] != "answered"
