@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from analytics.from_match import question_event
+from analytics.store import AnalyticsStore, load_or_create_secret
 from knowledge.audit import check_citations, find_collisions, find_near_duplicates, find_thin_entries, kb_stats
 from knowledge.evaluation import evaluate, format_report, read_labelled
 from knowledge.loader import load_knowledge_base
 from knowledge.matcher import Matcher
+from knowledge.model import MatchResult
 from knowledge.replies import load_replies
 from knowledge.statutes import StatuteStore
 from pufa.settings import Settings
@@ -33,10 +37,21 @@ def build_matcher(settings: Settings) -> Matcher:
 
 
 def chat_command(args: argparse.Namespace, settings: Settings) -> int:
-    """An interactive conversation in the terminal."""
+    """An interactive conversation in the terminal, each question logged to the analytics store."""
     matcher = build_matcher(settings)
     replies = load_replies(settings.knowledge_dir)
-    return run_chat(matcher, replies, settings, sys.stdin, sys.stdout)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = AnalyticsStore(settings.database_path, load_or_create_secret(settings.data_dir, settings.secret))
+    user = f"cli:{getpass.getuser()}"
+    store.record_user_seen(user, channel="cli")
+
+    def record(question: str, result: MatchResult, latency_ms: float) -> None:
+        store.record_question(question_event(user, "cli", question, result, latency_ms))
+
+    try:
+        return run_chat(matcher, replies, settings, sys.stdin, sys.stdout, on_result=record)
+    finally:
+        store.close()
 
 
 def ask_command(args: argparse.Namespace, settings: Settings) -> int:

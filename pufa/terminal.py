@@ -7,6 +7,7 @@ changed recently), the disclaimer; suggestions as a numbered list the user can p
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from typing import TextIO
 
@@ -63,7 +64,7 @@ def run_chat(
     settings: Settings,
     stdin: TextIO,
     stdout: TextIO,
-    on_result: Callable[[str, MatchResult], None] | None = None,
+    on_result: Callable[[str, MatchResult, float], None] | None = None,
 ) -> int:
     """Read questions until EOF or an exit word; a number picks one of the last suggestions."""
     stdout.write("普法小助手：有啥子法律上的事，直接问我。输入 q 退出。\n")
@@ -89,8 +90,9 @@ def run_chat(
                 stdout.write(replies.fallback.format(office=settings.office_contact) + "\n\n")
             last_suggestions = ()
             continue
+        started = time.perf_counter()
         result = matcher.match(question)
         if on_result is not None:
-            on_result(question, result)
+            on_result(question, result, (time.perf_counter() - started) * 1000)
         last_suggestions = result.suggestions if result.status is Outcome.SUGGEST else ()
         stdout.write(format_result(result, matcher.kb, replies, settings.office_contact) + "\n\n")
