@@ -13,7 +13,7 @@ import logging
 import sqlite3
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +88,11 @@ class QueuedWriter:
             if provisional_id is not None:
                 self._provisional[provisional_id] = int(result)
         return True
+
+    def write_rows(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Insert or update many rows in one transaction (queued like any other write if refused)."""
+        params = [tuple(row) for row in rows]
+        self._write(lambda conn: conn.executemany(sql, params))
 
     def flush(self) -> int:
         """Retry every queued write; return how many are still pending (0 when all are stored)."""
