@@ -1,0 +1,112 @@
+"""What the handlers are given: the current engine, the analytics recorder and the interface texts.
+
+The app factory builds one `BotServices` and puts it in `bot_data`; handlers reach it with `services()`
+and never read YAML, files or the environment themselves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from telegram.ext import CallbackContext
+
+from analytics.store import AnalyticsStore
+from handlers.rate_limit import SlidingWindowLimiter
+from knowledge.matcher import Matcher, StatuteLookup
+from knowledge.messages import Messages
+from knowledge.model import KnowledgeBase
+from knowledge.replies import Replies
+from knowledge.tips import Tip, Village
+
+SERVICES_KEY = "pufa"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A knowledge base and the matcher built from it; replaced as a whole on /reload."""
+
+    kb: KnowledgeBase
+    matcher: Matcher
+
+
+class EngineSlot:
+    """Holds the engine in use. A swap is one reference assignment, so a question in flight keeps
+    the engine it started with and the next one sees the new engine: there is no half-loaded state."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @property
+    def current(self) -> Engine:
+        return self._engine
+
+    def swap(self, engine: Engine) -> None:
+        self._engine = engine
+
+
+class AnalyticsRecorder:
+    """Runs every analytics call on one dedicated thread that also owns the SQLite connection.
+
+    SQLite writes can stall (fsync, a lock held by a report) and must not stall the event loop; one
+    thread keeps the connection's thread affinity and serialises writes without extra locking.
+    """
+
+    def __init__(self, open_store: Callable[[], AnalyticsStore]) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analytics")
+        self._store = self._executor.submit(open_store).result()
+
+    async def run(self, action: Callable[[AnalyticsStore], T]) -> T:
+        """Run `action(store)` on the analytics thread and wait for its result."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, action, self._store)
+
+    def close(self) -> None:
+        """Flush pending events and close the database; safe to call twice."""
+        if self._executor._shutdown:
+            return
+        self._executor.submit(_flush_and_close, self._store).result()
+        self._executor.shutdown(wait=True)
+
+
+def _flush_and_close(store: AnalyticsStore) -> None:
+    store.flush()
+    store.close()
+
+
+@dataclass
+class BotServices:
+    """Everything a handler may use. `load_engine` builds a fresh engine from disk for /reload and
+    raises `KnowledgeBaseError` when the files are broken."""
+
+    engine: EngineSlot
+    load_engine: Callable[[], Engine]
+    analytics: AnalyticsRecorder
+    messages: Messages
+    replies: Replies
+    tips: tuple[Tip, ...]
+    villages: tuple[Village, ...]
+    statutes: StatuteLookup | None
+    admin_ids: frozenset[int]
+    office_contact: str
+    rate_limiter: SlidingWindowLimiter
+    # Raw Telegram ids seen since start, kept in memory only, to skip a database round trip per message.
+    seen_users: set[int] = field(default_factory=set)
+    user_villages: dict[int, str | None] = field(default_factory=dict)
+
+    def village(self, code: str | None) -> Village | None:
+        """The configured village with this code, if any."""
+        return next((v for v in self.villages if v.code == code), None)
+
+    def tip(self, tip_id: str) -> Tip | None:
+        """The outreach tip with this id, if any."""
+        return next((t for t in self.tips if t.id == tip_id), None)
+
+
+def services(context: CallbackContext[Any, Any, Any, Any]) -> BotServices:
+    """The services the app factory installed."""
+    found: BotServices = context.application.bot_data[SERVICES_KEY]
+    return found

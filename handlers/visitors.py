@@ -1,0 +1,33 @@
+"""Remembering who has been here (pseudonymously, in analytics) and which village they chose."""
+
+from __future__ import annotations
+
+from handlers.services import BotServices
+
+CHANNEL = "telegram"
+
+
+async def note_visitor(svc: BotServices, user_id: int, *, village: str | None = None,
+                       source: str | None = None) -> None:
+    """Record first contact once per process; a deep-link village is stored with it."""
+    if user_id in svc.seen_users and village is None:
+        return
+    svc.seen_users.add(user_id)
+    await svc.analytics.run(
+        lambda store: store.record_user_seen(user_id, channel=CHANNEL, village=village, source=source)
+    )
+    if village is not None:
+        await choose_village(svc, user_id, village)
+
+
+async def choose_village(svc: BotServices, user_id: int, village: str) -> None:
+    """Store the village a villager picked (or their poster brought them from)."""
+    svc.user_villages[user_id] = village
+    await svc.analytics.run(lambda store: store.set_village(user_id, village))
+
+
+async def village_of(svc: BotServices, user_id: int) -> str | None:
+    """The villager's village code, read from analytics once and then kept in memory."""
+    if user_id not in svc.user_villages:
+        svc.user_villages[user_id] = await svc.analytics.run(lambda store: store.user_village(user_id))
+    return svc.user_villages[user_id]
