@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from analytics import cli as analytics_cli
 from knowledge.loader import KnowledgeBaseError
 from pufa import commands_knowledge
 from pufa.settings import ConfigError, Settings
@@ -21,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pufa", description="普法 — 村民法律问答机器人")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands_knowledge.register(subparsers)
+    analytics_cli.register(subparsers)
     # Other feature areas register here: analytics (report, activity), handlers (serve, qr).
     return parser
 

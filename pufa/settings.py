@@ -39,6 +39,8 @@ class Settings:
     rate_limit_per_minute: int = 20
     office_contact: str = "镇司法所（工作日 9:00-17:00）"
     villages: tuple[str, ...] = field(default_factory=tuple)
+    # Question texts older than this many days are deleted from the analytics (counts stay); None keeps them.
+    retention_days: int | None = None
 
     @property
     def database_path(self) -> Path:
@@ -71,6 +73,8 @@ class Settings:
             kwargs["rate_limit_per_minute"] = _parse_int(env["PUFA_RATE_LIMIT"], "PUFA_RATE_LIMIT")
         if env.get("PUFA_OFFICE_CONTACT"):
             kwargs["office_contact"] = env["PUFA_OFFICE_CONTACT"]
+        if env.get("PUFA_RETENTION_DAYS"):
+            kwargs["retention_days"] = _parse_int(env["PUFA_RETENTION_DAYS"], "PUFA_RETENTION_DAYS")
         return cls(**kwargs)  # type: ignore[arg-type]
 
     def require_token(self) -> str:
