@@ -97,6 +97,7 @@ class FakeBotApi:
         self._server: tornado.httpserver.HTTPServer | None = None
         self.port = 0
         self.chats: dict[int, dict[str, Any]] = {}
+        self._closing = False
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -109,6 +110,12 @@ class FakeBotApi:
         self.port = sockets[0].getsockname()[1]
         self._server = tornado.httpserver.HTTPServer(app)
         self._server.add_sockets(sockets)
+
+    async def release_polls(self) -> None:
+        """Answer pending and future getUpdates at once, so the bot's updater can stop without waiting."""
+        self._closing = True
+        async with self._changed:
+            self._changed.notify_all()
 
     async def stop(self) -> None:
         if self._server is not None:
@@ -249,7 +256,7 @@ class FakeBotApi:
         limit = int(params.get("limit") or 100)
         async with self._changed:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._updates)), timeout)
+                await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._updates) or self._closing), timeout)
         return self._updates[:limit]
 
     def _result(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> Any:
@@ -287,7 +294,8 @@ def _entities(text: str) -> list[dict[str, Any]]:
         end = at + 1
         while end < len(text) and (text[end].isascii() and (text[end].isalnum() or text[end] == "_")):
             end += 1
-        if end - at > 1 and not (at == 0 or text.startswith("/")):
+        in_command = text.startswith("/") and at < len(text.split()[0])
+        if end - at > 1 and not in_command:
             entities.append({"type": "mention", "offset": _utf16(text[:at]), "length": _utf16(text[at:end])})
         at = text.find("@", end)
     return entities
