@@ -38,15 +38,15 @@ class CjkFontError(RuntimeError):
     """No font can draw the chart's Chinese text; the message says what to install."""
 
 
-def cjk_font_path(bundled: Path = BUNDLED_FONT) -> Path:
+def cjk_font_path(bundled: Path = BUNDLED_FONT, system_families: Sequence[str] = SYSTEM_CJK_FAMILIES) -> Path:
     """The CJK font file the charts use: the bundled one, else a system font; raise CjkFontError if none."""
     if bundled.is_file():
         return bundled
     for entry in font_manager.fontManager.ttflist:
-        if entry.name in SYSTEM_CJK_FAMILIES:
+        if entry.name in system_families:
             return Path(entry.fname)
     raise CjkFontError(
-        f"no Chinese font for the charts: {bundled} is missing and none of {', '.join(SYSTEM_CJK_FAMILIES)}"
+        f"no Chinese font for the charts: {bundled} is missing and none of {', '.join(system_families)}"
         " is installed (e.g. apt-get install fonts-noto-cjk)"
     )
 
