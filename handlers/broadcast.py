@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
+from telegram.warnings import PTBDeprecationWarning
 
 from handlers.admin import admin_only
 from handlers.callback_data import Action, pack
@@ -53,7 +54,7 @@ def weekly_tip(tips: Sequence[Tip], today: dt.date) -> Tip | None:
 def retry_after_seconds(exc: RetryAfter) -> float:
     """The pause Telegram asked for, in seconds (PTB returns int or timedelta depending on a flag)."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
         value = exc.retry_after
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
@@ -75,10 +76,14 @@ async def deliver(chat_ids: Sequence[int], send: Callable[[int], Awaitable[objec
             except Forbidden:
                 outcome = "blocked"
                 break
+            except BadRequest as exc:
+                # A bad request (chat not found, …) fails the same way on every retry.
+                log.warning("broadcast message not accepted: %s", exc)
+                break
             except NetworkError:
                 await sleep(NETWORK_RETRY_SECONDS)
             except TelegramError as exc:
-                log.warning("broadcast message not accepted: %s", exc)
+                log.warning("broadcast message failed: %s", exc)
                 break
         counts[outcome] += 1
         await record(chat_id, outcome)
