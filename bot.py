@@ -58,7 +58,8 @@ def build_services(settings: Settings) -> BotServices:
     return BotServices(
         engine=EngineSlot(load_engine()),
         load_engine=load_engine,
-        analytics=AnalyticsRecorder(lambda: AnalyticsStore(settings.database_path, secret)),
+        analytics=AnalyticsRecorder(lambda: AnalyticsStore(settings.database_path, secret,
+                                                              retention_days=settings.retention_days)),
         messages=load_messages(content_path(settings, "messages.yaml")),
         replies=load_replies(content_path(settings, "replies.yaml").parent),
         tips=load_tips(content_path(settings, "tips.yaml")),

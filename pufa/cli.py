@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from analytics import cli as analytics_cli
+from handlers import cli as bot_cli
 from knowledge.loader import KnowledgeBaseError
 from pufa import commands_knowledge
 from pufa.settings import ConfigError, Settings
@@ -23,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands_knowledge.register(subparsers)
     analytics_cli.register(subparsers)
+    bot_cli.register(subparsers)
     # Other feature areas register here: analytics (report, activity), handlers (serve, qr).
     return parser
 

@@ -39,6 +39,7 @@ class Settings:
     rate_limit_per_minute: int = 20
     office_contact: str = "镇司法所（工作日 9:00-17:00）"
     villages: tuple[str, ...] = field(default_factory=tuple)
+    bot_username: str | None = None  # for poster QR deep links (https://t.me/<bot_username>?start=v-<code>)
     # Question texts older than this many days are deleted from the analytics (counts stay); None keeps them.
     retention_days: int | None = None
 
@@ -64,6 +65,7 @@ class Settings:
             "secret": env.get("PUFA_SECRET") or None,
             "webhook_url": env.get("PUFA_WEBHOOK_URL") or None,
             "villages": villages,
+            "bot_username": (env.get("PUFA_BOT_USERNAME") or "").lstrip("@") or None,
         }
         if env.get("PUFA_WEBHOOK_LISTEN"):
             kwargs["webhook_listen"] = env["PUFA_WEBHOOK_LISTEN"]

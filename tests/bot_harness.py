@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fake_bot_api import TOKEN, FakeBotApi
 from telegram.ext import Application
 
 from bot import build_services
-from fake_bot_api import TOKEN, FakeBotApi
 from handlers.app import TelegramConnection, build_application
 from handlers.services import BotServices
 from pufa.settings import Settings

@@ -6,7 +6,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from bot_harness import ADMIN_ID, VILLAGER_ID, bot_settings, running_bot
 
 ADMIN_COMMANDS = ("/reload", "/stats", "/gaps", "/report 2026", "/broadcast 你好", "/broadcast tip")

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from bot_harness import VILLAGER_ID, bot_settings, running_bot
+
 from knowledge.statutes import StatuteStore
 
 DOG_BITE_ARTICLE = "第一千二百四十五条　饲养的动物造成他人损害的，动物饲养人或者管理人应当承担侵权责任。"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot_harness import VILLAGER_ID, add_urgent_entry, running_bot, bot_settings
+from bot_harness import VILLAGER_ID, add_urgent_entry, bot_settings, running_bot
 from fake_bot_api import BOT_ID, BOT_USERNAME
 
 DISCLAIMER_MARK = "12348"
