@@ -14,6 +14,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 # Okapi BM25 constants; b is low because our documents are short phrasings of similar length.
 BM25_K1 = 1.2
 BM25_B = 0.3
@@ -53,23 +55,36 @@ class CandidateIndex:
             for term, weight in doc.items():
                 impact = self.idf[term] * weight * (BM25_K1 + 1) / (weight + norm)
                 postings[term].append((impact, doc_index))
-        self._postings = {
-            term: sorted(entries, reverse=True)[:MAX_POSTINGS_PER_TERM] for term, entries in postings.items()
-        }
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for term, entries in postings.items():
+            kept = sorted(entries, reverse=True)[:MAX_POSTINGS_PER_TERM]
+            self._postings[term] = (
+                np.array([d for _, d in kept], dtype=np.int32),
+                np.array([i for i, _ in kept], dtype=np.float32),
+            )
+        self._owner_array = np.array(self._owners, dtype=np.int32)
 
     def search(self, terms: Mapping[str, float], limit: int) -> list[Hit]:
-        """The `limit` best FAQs for a query, each scored by its best-matching document."""
-        doc_scores: dict[int, float] = defaultdict(float)
-        for term, weight in terms.items():
-            for impact, doc_index in self._postings.get(term, ()):
-                doc_scores[doc_index] += weight * impact
-        best: dict[int, Hit] = {}
-        for doc_index, score in doc_scores.items():
-            owner = self._owners[doc_index]
-            current = best.get(owner)
-            if current is None or score > current.score:
-                best[owner] = Hit(owner, score, doc_index)
-        return sorted(best.values(), key=lambda h: (-h.score, h.faq_index))[:limit]
+        """The `limit` best FAQs for a query, each scored by its best-matching document.
+
+        Works only on the query terms' (capped) postings, never on the whole collection, so its cost
+        is bounded by query length x MAX_POSTINGS_PER_TERM whatever the size of the base."""
+        found = [(self._postings[t], w) for t, w in terms.items() if t in self._postings]
+        if not found:
+            return []
+        docs = np.concatenate([p[0] for p, _ in found])
+        impacts = np.concatenate([p[1] * np.float32(w) for p, w in found])
+        unique_docs, inverse = np.unique(docs, return_inverse=True)
+        doc_scores = np.bincount(inverse, weights=impacts)
+        owners = self._owner_array[unique_docs]
+        # Best document per FAQ: sort by owner, then score descending, keep each owner's first row.
+        order = np.lexsort((-doc_scores, owners))
+        first = np.concatenate(([True], owners[order][1:] != owners[order][:-1]))
+        best = order[first]
+        if len(best) > limit:
+            best = best[np.argpartition(-doc_scores[best], limit - 1)[:limit]]
+        hits = [Hit(int(owners[i]), float(doc_scores[i]), int(unique_docs[i])) for i in best]
+        return sorted(hits, key=lambda h: (-h.score, h.faq_index))
 
     def max_score(self, terms: Mapping[str, float]) -> float:
         """What an average-length document holding every query term would score: the query's own ceiling,

@@ -8,6 +8,7 @@ when something is close; otherwise admit not knowing. Thresholds are named and w
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -63,8 +64,8 @@ class Matcher:
         self._articles = ArticleReferenceFinder(kb.laws.values())
         documents: list[dict[str, float]] = []
         owners: list[int] = []
-        self._doc_analyses: list[Analysis] = []
-        self._faq_terms: list[set[str]] = []
+        self._doc_words: list[str] = []
+        self._faq_terms: list[frozenset[str]] = []
         for position, faq in enumerate(kb.faqs):
             vocabulary: set[str] = set()
             for text in (faq.question, *faq.alternates, " ".join(faq.keywords)):
@@ -73,9 +74,9 @@ class Matcher:
                 analysis = self.analyzer.analyze(text)
                 documents.append(analysis.terms)
                 owners.append(position)
-                self._doc_analyses.append(analysis)
+                self._doc_words.append(analysis.spaced)
                 vocabulary.update(analysis.terms)
-            self._faq_terms.append(vocabulary)
+            self._faq_terms.append(frozenset(vocabulary))
         self.index = CandidateIndex(documents, owners)
         self._chitchat = {normalize(phrase): reply for phrases, reply in kb.chitchat.values() for phrase in phrases}
 
@@ -113,7 +114,7 @@ class Matcher:
             )
             bm25 = min(hit.score / ceiling, 1.0)
             coverage = min(covered / ceiling, 1.0)
-            similarity = fuzz.token_set_ratio(query.spaced, self._doc_analyses[hit.doc_index].spaced) / 100
+            similarity = fuzz.token_set_ratio(query.spaced, self._doc_words[hit.doc_index]) / 100
             score = WEIGHT_BM25 * bm25 + WEIGHT_COVERAGE * coverage + WEIGHT_FUZZ * similarity
             scored.append(Scored(self.kb.faqs[hit.faq_index], score, word_evidence))
         scored.sort(key=lambda s: -s.score)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -127,6 +128,8 @@ def _tokenizer_with(words: frozenset[str]) -> jieba.Tokenizer:
 
 
 def _add(terms: dict[str, float], term: str, weight: float) -> None:
+    # Interned: the same term recurs across thousands of documents and FAQ vocabularies.
+    term = sys.intern(term)
     terms[term] = max(terms.get(term, 0.0), weight)
 
 

@@ -1,0 +1,78 @@
+"""Convention tests that keep the bundled knowledge base honest as it grows."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from knowledge import BUNDLED_KNOWLEDGE_DIR
+from knowledge.audit import MIN_ALTERNATES, check_citations
+from knowledge.loader import load_knowledge_base
+from knowledge.matcher import Matcher
+from knowledge.model import KnowledgeBase, Outcome
+from knowledge.replies import load_replies
+
+# Questions that reveal danger now must reach an urgent entry (its answer starts with the emergency step).
+DANGER_NOW = [
+    "老公正在打我，我该怎么办",
+    "我刚刚给骗子转了五万块钱",
+    "工地上有人从架子上摔下来了，流了好多血",
+    "邻居家的小孩被他爸关在屋里打，天天哭",
+]
+
+
+@lru_cache(maxsize=1)
+def bundled() -> tuple[KnowledgeBase, Matcher]:
+    kb = load_knowledge_base(BUNDLED_KNOWLEDGE_DIR)
+    return kb, Matcher(kb)
+
+
+def test_bundled_base_loads_and_is_substantial() -> None:
+    kb, _ = bundled()
+    assert len(kb.faqs) >= 60
+    assert len({f.topic for f in kb.faqs}) >= 10
+    load_replies(BUNDLED_KNOWLEDGE_DIR)
+
+
+def test_every_entry_has_enough_alternates_and_a_short_answer() -> None:
+    kb, _ = bundled()
+    for faq in kb.faqs:
+        assert len(faq.alternates) >= MIN_ALTERNATES, faq.id
+        assert len(faq.answer) <= 400, faq.id
+        assert faq.citations, faq.id
+
+
+def test_every_citation_exists_and_every_quote_is_exact(laws_dir: Path) -> None:
+    kb, _ = bundled()
+    problems = check_citations(kb, laws_dir)
+    assert problems == [], "\n".join(map(str, problems))
+    assert sum(1 for f in kb.faqs for c in f.citations if c.quote) >= len(kb.faqs) // 2
+
+
+def test_no_entry_cites_a_repealed_law() -> None:
+    kb, _ = bundled()
+    for faq in kb.faqs:
+        for citation in faq.citations:
+            assert kb.laws[citation.law].in_force, (faq.id, citation.law)
+
+
+def test_each_entry_is_found_by_its_own_question() -> None:
+    kb, matcher = bundled()
+    missed = []
+    for faq in kb.faqs:
+        result = matcher.match(faq.question)
+        found = [result.faq] if result.faq else list(result.suggestions)
+        own = {c.label for c in faq.citations}
+        if not any(f and (f.id == faq.id or own & {c.label for c in f.citations}) for f in found):
+            missed.append(faq.id)
+    assert len(missed) <= len(kb.faqs) // 50, missed
+
+
+@pytest.mark.parametrize("question", DANGER_NOW)
+def test_danger_now_reaches_an_urgent_entry(question: str) -> None:
+    _, matcher = bundled()
+    result = matcher.match(question)
+    candidates = [result.faq] if result.status is Outcome.ANSWERED else list(result.suggestions)
+    assert any(f is not None and f.urgent for f in candidates), (question, result.to_json())
