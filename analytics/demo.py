@@ -31,6 +31,7 @@ SUBSCRIBE_SHARE = 0.4
 # Outcome mix close to what the matcher's evaluation shows for real questions.
 OUTCOME_WEIGHTS = {"answered": 0.75, "suggest": 0.15, "fallback": 0.10}
 QUESTIONS_PER_USER = (1, 12)
+ACTIVE_WINDOW = timedelta(days=90)
 READ_MORE_SHARE = 0.2
 BLOCKED_SHARE = 0.02
 FAILED_SHARE = 0.01
@@ -70,9 +71,10 @@ def seed_demo_data(store: AnalyticsStore, faqs: Sequence[DemoFaq], year: int, se
         if rng.random() < SUBSCRIBE_SHARE:
             subscribers.append(user)
             store.subscribe(user, chat_id=user)
-        end = start + timedelta(days=days)
+        # Most people ask within a few months of finding the bot, not evenly until the year ends.
+        window = min(start + timedelta(days=days) - first, ACTIVE_WINDOW)
         for _ in range(rng.randint(*QUESTIONS_PER_USER)):
-            at = first + (end - first) * rng.random()
+            at = first + window * rng.random()
             events.append(_question(rng, faqs, user, village, at))
     events.sort(key=lambda e: e.at or start)
     written = store.record_questions(events)

@@ -43,8 +43,9 @@ def event_time(at: datetime | None) -> datetime:
 
 
 def stored_time(at: datetime | None) -> str:
-    """The UTC text form stored in SQLite: sortable, and readable in any SQLite browser."""
-    return event_time(at).strftime(STORED_TIME_FORMAT)
+    """The UTC text form stored in SQLite (STORED_TIME_FORMAT): sortable, readable in any SQLite browser."""
+    # isoformat is several times faster than strftime, which matters at bulk-ingest rates.
+    return event_time(at).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
 # Microseconds keep the order of events within one second; string order equals time order.

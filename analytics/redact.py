@@ -30,13 +30,14 @@ _LANDLINE = re.compile(rf"(?<!\d)0\d{{2,3}}{_SEP}\d{{7,8}}(?!\d)")
 # Whatever long digit run is left (a card typed with odd grouping): no amount a villager asks about
 # has this many digits in a row, so it is taken as an identifier.
 LONG_DIGIT_RUN = 11
+_ANY_DIGIT = re.compile(r"\d")
 _LONG_NUMBER = re.compile(rf"\d(?:{_SEP}\d){{{LONG_DIGIT_RUN - 1},}}")
 
 
 def redact_personal_numbers(text: str) -> str:
     """The text with phone, ID-card and bank-card numbers replaced by placeholders."""
     text = text.translate(_FULL_WIDTH)
-    if not any(ch.isdigit() for ch in text):
+    if not _ANY_DIGIT.search(text):
         return text
     text = _ID_CARD.sub(ID_CARD_PLACEHOLDER, text)
     text = _BANK_CARD.sub(BANK_CARD_PLACEHOLDER, text)

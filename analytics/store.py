@@ -5,6 +5,7 @@ Writes go through `QueuedWriter`, so none of these methods raises at the caller 
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -27,6 +28,9 @@ __all__ = ["AnalyticsStore", "Gap", "Stats", "load_or_create_secret"]
 # the write lock short.
 INGEST_BATCH_SIZE = 5_000
 
+# Users whose pseudonym is kept in memory: a town's whole population, so the HMAC runs once per person.
+PSEUDONYM_CACHE_SIZE = 100_000
+
 # First contact is the earliest time we ever saw the person, whichever event arrives first.
 _UPSERT_USER = (
     "insert into users (key, first_seen, channel) values (?, ?, ?) on conflict(key) do update set"
@@ -44,6 +48,7 @@ class AnalyticsStore(QueuedWriter):
         """
         super().__init__(path)
         self._secret = secret
+        self._pseudonyms: dict[int | str, str] = {}
         self.db = sqlite_utils.Database(self._conn)
         migrate(self.db)
         if retention_days is not None:
@@ -51,13 +56,18 @@ class AnalyticsStore(QueuedWriter):
 
     def pseudonymise(self, user_id: int | str) -> str:
         """The key this store files a user under (HMAC-SHA256 of the raw id with the secret)."""
-        return pseudonymise(self._secret, user_id)
+        key = self._pseudonyms.get(user_id)
+        if key is None:
+            if len(self._pseudonyms) >= PSEUDONYM_CACHE_SIZE:
+                self._pseudonyms.clear()
+            key = self._pseudonyms[user_id] = pseudonymise(self._secret, user_id)
+        return key
 
     def _question_row(self, event: QuestionEvent) -> tuple[Any, ...]:
         return (
             stored_time(event.at), self.pseudonymise(event.user_id), event.channel, event.village,
-            event.status, event.faq_id, event.topic, json.dumps(list(event.laws), ensure_ascii=False),
-            json.dumps(list(event.citations), ensure_ascii=False), float(event.score),
+            event.status, event.faq_id, event.topic, _json_list(event.laws), _json_list(event.citations),
+            float(event.score),
             float(event.latency_ms), redact_personal_numbers(event.question),
         )
 
@@ -230,6 +240,12 @@ _INSERT_QUESTION_WITH_VILLAGE = (
     " latency_ms, question) values (?, ?, ?, coalesce(?, (select village from users where key = ?)),"
     " ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+@functools.lru_cache(maxsize=4096)
+def _json_list(values: tuple[str, ...]) -> str:
+    """Laws and citations as a JSON list; the same few tuples recur, so each is encoded once."""
+    return json.dumps(list(values), ensure_ascii=False)
 
 
 def _with_user_key(row: tuple[Any, ...]) -> tuple[Any, ...]:
