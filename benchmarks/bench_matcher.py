@@ -115,7 +115,8 @@ def main() -> None:
         done = subprocess.run([sys.executable, __file__, "--one", str(size), "--queries", str(args.queries)],
                               capture_output=True, text=True, check=True)
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    print("| entries | build s | engine p50 ms | engine p99 ms | naive p50 ms | naive p99 ms | naive/engine p50 | peak RSS MB |")
+    print("| entries | build s | engine p50 ms | engine p99 ms | naive p50 ms | naive p99 ms "
+          "| naive/engine p50 | peak RSS MB |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(f"| {r['size']:,} | {r['build_s']:.1f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['baseline_p50']:.2f} | "
