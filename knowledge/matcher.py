@@ -27,15 +27,24 @@ MAX_SUGGESTIONS = 3
 WEIGHT_BM25 = 0.45
 WEIGHT_COVERAGE = 0.35
 WEIGHT_FUZZ = 0.20
-# Decision thresholds on the combined 0–1 score (calibrated on dev.jsonl, see module docstring).
-ANSWER_THRESHOLD = 0.50
-ANSWER_MARGIN = 0.06
-SUGGEST_THRESHOLD = 0.28
-# A question must share at least this much idf-weighted *word* evidence with an FAQ to be answered:
-# chit-chat and other domains share only common characters, never a rare legal word.
-MIN_WORD_EVIDENCE = 2.0
 # A one-word question (离婚, 赔偿) names a subject, not a question: offer choices rather than guess.
 MIN_ANSWER_WORDS = 2
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When to answer, suggest or fall back, on the combined 0–1 score.
+
+    The defaults come from `benchmarks/calibrate.py` on ../shared/eval/dev.jsonl (cross-validated;
+    figures in docs/benchmarks.md): the most right answers while confident wrong answers stay rare.
+    """
+
+    answer: float = 0.50  # the best FAQ's score must reach this to be answered
+    margin: float = 0.06  # ...and beat the best FAQ that does not share a citation with it by this much
+    suggest: float = 0.28  # below this nothing is close enough even to suggest
+    # idf-weighted *word* evidence shared with the FAQ: chit-chat and other domains share only common
+    # characters, never a rare legal word.
+    min_word_evidence: float = 2.0
 
 
 class StatuteLookup(Protocol):
@@ -56,8 +65,11 @@ class Scored:
 class Matcher:
     """Answers questions from one knowledge base; build a new one to reload."""
 
-    def __init__(self, kb: KnowledgeBase, statutes: StatuteLookup | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, statutes: StatuteLookup | None = None, thresholds: Thresholds = Thresholds()
+    ) -> None:
         self.kb = kb
+        self.thresholds = thresholds
         self._statutes = statutes
         user_words = [w for faq in kb.faqs for w in faq.keywords]
         self.analyzer = TextAnalyzer(kb.synonyms, kb.fillers, kb.stopwords, user_words)
@@ -96,12 +108,17 @@ class Matcher:
             routed = self._answer_article(reference.law, reference.article)
             if routed is not None:
                 return routed
-        query = self.analyzer.analyze(question)
-        return self._decide(self._rank(query), answerable=len(set(query.words)) >= MIN_ANSWER_WORDS)
+        ranked, answerable = self.rank_for_decision(question)
+        return decide(ranked, answerable, self.thresholds)
 
     def rank(self, question: str) -> list[Scored]:
         """Retrieve and rerank; best first. Public so that `pufa kb check` can test collisions."""
         return self._rank(self.analyzer.analyze(question))
+
+    def rank_for_decision(self, question: str) -> tuple[list[Scored], bool]:
+        """The ranking and whether the question says enough to be answered at all (calibration reuses it)."""
+        query = self.analyzer.analyze(question)
+        return self._rank(query), len(set(query.words)) >= MIN_ANSWER_WORDS
 
     def _rank(self, query: Analysis) -> list[Scored]:
         if not query.terms:
@@ -123,20 +140,6 @@ class Matcher:
         scored.sort(key=lambda s: -s.score)
         return scored
 
-    def _decide(self, ranked: list[Scored], answerable: bool) -> MatchResult:
-        if not ranked or ranked[0].score < SUGGEST_THRESHOLD or ranked[0].word_evidence <= 0:
-            return MatchResult(Outcome.FALLBACK, ranked[0].score if ranked else 0.0)
-        best = ranked[0]
-        runner_up = next((s for s in ranked[1:] if not _shares_citation(s.faq, best.faq)), None)
-        margin = best.score - (runner_up.score if runner_up else 0.0)
-        confident = best.score >= ANSWER_THRESHOLD and margin >= ANSWER_MARGIN
-        if answerable and confident and best.word_evidence >= MIN_WORD_EVIDENCE:
-            return MatchResult(
-                Outcome.ANSWERED, best.score, faq=best.faq, answer=best.faq.answer, citations=best.faq.citations
-            )
-        suggestions = tuple(s.faq for s in ranked[:MAX_SUGGESTIONS])
-        return MatchResult(Outcome.SUGGEST, best.score, suggestions=suggestions)
-
     def _answer_article(self, law: str, article: ArticleNumber) -> MatchResult | None:
         """Route a question that names an article to that article, if it exists anywhere we know."""
         citation = Citation(law=law, article=article)
@@ -153,6 +156,22 @@ class Matcher:
             citations=(citation,),
             suggestions=citing[1 : 1 + MAX_SUGGESTIONS],
         )
+
+
+def decide(ranked: list[Scored], answerable: bool, thresholds: Thresholds) -> MatchResult:
+    """Answered only when the best is good, clearly ahead of a *different* answer, and rests on real
+    word evidence; suggest when something is close; otherwise fall back."""
+    if not ranked or ranked[0].score < thresholds.suggest or ranked[0].word_evidence <= 0:
+        return MatchResult(Outcome.FALLBACK, ranked[0].score if ranked else 0.0)
+    best = ranked[0]
+    runner_up = next((s for s in ranked[1:] if not _shares_citation(s.faq, best.faq)), None)
+    margin = best.score - (runner_up.score if runner_up else 0.0)
+    confident = best.score >= thresholds.answer and margin >= thresholds.margin
+    if answerable and confident and best.word_evidence >= thresholds.min_word_evidence:
+        return MatchResult(
+            Outcome.ANSWERED, best.score, faq=best.faq, answer=best.faq.answer, citations=best.faq.citations
+        )
+    return MatchResult(Outcome.SUGGEST, best.score, suggestions=tuple(s.faq for s in ranked[:MAX_SUGGESTIONS]))
 
 
 def _shares_citation(a: Faq, b: Faq) -> bool:
