@@ -7,6 +7,7 @@ different entry (collisions), near-duplicate entries, citations that do not exis
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from knowledge.loader import Problem
-from knowledge.matcher import Matcher
+from knowledge.matcher import Matcher, Scored
 from knowledge.model import Faq, KnowledgeBase
 from knowledge.statutes import normalize_quote, read_statute_file
 
@@ -27,6 +28,10 @@ THIN_TOPIC_ENTRIES = 8
 # Entries not reviewed for longer than this are listed for review.
 REVIEW_AFTER = dt.timedelta(days=365)
 MIN_ALTERNATES = 4
+# Alternates are held out in this many folds when testing for collisions (each fold rebuilds the index).
+HELD_OUT_FOLDS = 4
+# An alternate is reported when another entry outscores its own by more than this (ties are noise).
+COLLISION_MARGIN = 0.05
 MAX_ANSWER_CHARS = 400
 
 
@@ -34,23 +39,51 @@ def _where(faq: Faq) -> tuple[str, int]:
     return (faq.source.path, faq.source.line) if faq.source else ("?", 0)
 
 
-def find_collisions(matcher: Matcher) -> list[Problem]:
-    """Alternates whose best match is another entry that does not share a citation with their own."""
+@dataclass(frozen=True)
+class HeldOut:
+    """One alternate asked of a matcher that was built without it: how a new, similar question fares."""
+
+    faq: Faq
+    text: str
+    ranked: list[Scored]
+    answerable: bool
+
+
+def held_out_rankings(kb: KnowledgeBase, folds: int = HELD_OUT_FOLDS) -> list[HeldOut]:
+    """Rank every alternate with a matcher built on the other folds' alternates (k-fold).
+
+    An alternate asked of a base that contains it matches itself perfectly and proves nothing; held
+    out, it shows which entry a villager asking it that way would really get."""
+    rows: list[HeldOut] = []
+    for fold in range(folds):
+        kept = tuple(
+            dataclasses.replace(f, alternates=tuple(a for j, a in enumerate(f.alternates) if (i + j) % folds != fold))
+            for i, f in enumerate(kb.faqs)
+        )
+        matcher = Matcher(dataclasses.replace(kb, faqs=kept))
+        for i, faq in enumerate(kb.faqs):
+            for j, text in enumerate(faq.alternates):
+                if (i + j) % folds == fold:
+                    rows.append(HeldOut(faq, text, *matcher.rank_for_decision(text)))
+    return rows
+
+
+def find_collisions(rows: list[HeldOut]) -> list[Problem]:
+    """Held-out alternates whose best match is another entry that shares no citation with their own."""
     problems = []
-    for faq in matcher.kb.faqs:
-        own = {c.label for c in faq.citations}
-        for text in (faq.question, *faq.alternates):
-            ranked = matcher.rank(text)
-            if not ranked or ranked[0].faq.id == faq.id:
-                continue
-            winner = ranked[0].faq
-            if own & {c.label for c in winner.citations}:
-                continue
-            own_score = next((s.score for s in ranked if s.faq.id == faq.id), 0.0)
-            if ranked[0].score - own_score > 0.02:
-                problems.append(
-                    Problem(*_where(faq), f'{faq.id}: "{text}" matches {winner.id} better than its own entry')
+    for row in rows:
+        if not row.ranked or row.ranked[0].faq.id == row.faq.id:
+            continue
+        winner = row.ranked[0]
+        if {c.label for c in row.faq.citations} & {c.label for c in winner.faq.citations}:
+            continue
+        own_score = next((s.score for s in row.ranked if s.faq.id == row.faq.id), 0.0)
+        if winner.score - own_score > COLLISION_MARGIN:
+            problems.append(
+                Problem(
+                    *_where(row.faq), f'{row.faq.id}: "{row.text}" matches {winner.faq.id} better than its own entry'
                 )
+            )
     return problems
 
 

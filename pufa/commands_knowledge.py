@@ -16,7 +16,14 @@ from typing import Any
 
 from analytics.from_match import question_event
 from analytics.store import AnalyticsStore, load_or_create_secret
-from knowledge.audit import check_citations, find_collisions, find_near_duplicates, find_thin_entries, kb_stats
+from knowledge.audit import (
+    check_citations,
+    find_collisions,
+    find_near_duplicates,
+    find_thin_entries,
+    held_out_rankings,
+    kb_stats,
+)
 from knowledge.evaluation import evaluate, format_report, read_labelled
 from knowledge.loader import load_knowledge_base
 from knowledge.matcher import Matcher
@@ -84,7 +91,7 @@ def kb_check_command(args: argparse.Namespace, settings: Settings) -> int:
     kb = load_knowledge_base(settings.knowledge_dir)
     load_replies(settings.knowledge_dir)
     matcher = Matcher(kb)
-    problems = find_collisions(matcher) + find_near_duplicates(kb, matcher) + find_thin_entries(kb)
+    problems = find_collisions(held_out_rankings(kb)) + find_near_duplicates(kb, matcher) + find_thin_entries(kb)
     laws_dir = Path(args.laws) if args.laws else DEFAULT_LAWS_DIR
     if laws_dir.is_dir():
         problems += check_citations(kb, laws_dir)
