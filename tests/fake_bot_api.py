@@ -88,6 +88,8 @@ class FakeBotApi:
     calls: list[ApiCall] = field(default_factory=list)
     offsets: list[int | None] = field(default_factory=list)  # the offset of every getUpdates, in order
     faults: list[Fault] = field(default_factory=list)
+    # Called with every recorded call; the benchmark uses it to time replies without polling `calls`.
+    listeners: list[Callable[[ApiCall], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -243,13 +245,18 @@ class FakeBotApi:
         return 200, {"ok": True, "result": result}
 
     async def _record(self, method: str, params: dict[str, Any], files: dict[str, bytes], status: int) -> None:
+        call = ApiCall(method, params, status, files, time.monotonic())
+        for listener in self.listeners:
+            listener(call)
         async with self._changed:
-            self.calls.append(ApiCall(method, params, status, files, time.monotonic()))
+            self.calls.append(call)
             self._changed.notify_all()
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = params.get("offset")
-        self.offsets.append(offset)
+        async with self._changed:
+            self.offsets.append(offset)
+            self._changed.notify_all()
         if offset is not None:
             self._updates = [u for u in self._updates if u["update_id"] >= int(offset)]
         timeout = min(float(params.get("timeout") or 0), MAX_LONG_POLL_SECONDS)
