@@ -113,12 +113,22 @@ class Matcher:
         if reply is not None:
             return MatchResult(Outcome.FALLBACK, 0.0, chitchat=reply)
         reference = self._articles.find(text)
-        if reference is not None:
-            routed = self._answer_article(reference.law, reference.article)
-            if routed is not None:
-                return routed
-        ranked, answerable = self.rank_for_decision(question)
-        return decide(ranked, answerable, self.thresholds)
+        if reference is None:
+            ranked, answerable = self.rank_for_decision(question)
+            return decide(ranked, answerable, self.thresholds)
+        # The rest of the question may say what the person means better than the number does: article
+        # numbers on old leaflets are stale after a revision (治安管理处罚法 2025: 殴打他人 43 -> 51).
+        # If the words alone confidently reach an entry of the same law that cites another article,
+        # trust the words.
+        ranked, answerable = self.rank_for_decision(self._articles.remove(text))
+        by_words = decide(ranked, answerable, self.thresholds)
+        if (
+            by_words.faq is not None
+            and reference.law in by_words.faq.laws
+            and not any(c.law == reference.law and str(c.article) == str(reference.article) for c in by_words.citations)
+        ):
+            return by_words
+        return self._answer_article(reference.law, reference.article)
 
     def rank(self, question: str) -> list[Scored]:
         """Retrieve and rerank; best first. Public so that `pufa kb check` can test collisions."""
@@ -149,13 +159,31 @@ class Matcher:
         scored.sort(key=lambda s: -s.score)
         return scored
 
-    def _answer_article(self, law: str, article: ArticleNumber) -> MatchResult | None:
-        """Route a question that names an article to that article, if it exists anywhere we know."""
+    def _nearest_articles(self, law: str, article: ArticleNumber) -> tuple[Faq, ...]:
+        """Entries citing the articles of `law` closest in number to `article` (neighbours often share a
+        chapter and a subject)."""
+        target = _article_order(article)
+        distances: dict[str, tuple[float, int, Faq]] = {}
+        for position, faq in enumerate(self.kb.faqs):
+            for c in faq.citations:
+                if c.law == law:
+                    distance = abs(_article_order(c.article) - target)
+                    if faq.id not in distances or distance < distances[faq.id][0]:
+                        distances[faq.id] = (distance, position, faq)
+        ranked = sorted(distances.values(), key=lambda d: (d[0], d[1]))
+        return tuple(faq for _, _, faq in ranked[:MAX_SUGGESTIONS])
+
+    def _answer_article(self, law: str, article: ArticleNumber) -> MatchResult:
+        """Route a question that names an article to that article: its text when statutes are loaded,
+        else the entry citing it; when we know neither, offer the entries citing the nearest articles
+        of that law rather than pretend."""
         citation = Citation(law=law, article=article)
         text = self._statutes.article_text(law, article) if self._statutes else None
         citing = self.kb.faqs_citing(law, article)
         if text is None and not citing:
-            return None
+            nearby = self._nearest_articles(law, article)
+            status = Outcome.SUGGEST if nearby else Outcome.FALLBACK
+            return MatchResult(status, 0.0, suggestions=nearby)
         faq = citing[0] if citing else None
         return MatchResult(
             Outcome.ANSWERED,
@@ -165,6 +193,12 @@ class Matcher:
             citations=(citation,),
             suggestions=citing[1 : 1 + MAX_SUGGESTIONS],
         )
+
+
+def _article_order(article: ArticleNumber) -> float:
+    """133 -> 133.0, "133之1" -> 133.1: a sortable position for distance between articles."""
+    main, _, sub = str(article).partition("之")
+    return int(main) + (int(sub) / 10 if sub else 0.0)
 
 
 def decide(ranked: list[Scored], answerable: bool, thresholds: Thresholds) -> MatchResult:

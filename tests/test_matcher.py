@@ -132,3 +132,17 @@ def test_matching_is_deterministic(knowledge_dir: Path) -> None:
     second = Matcher(load_knowledge_base(knowledge_dir))
     for question in ("被狗咬了谁赔", "工钱拿不到", "离婚", "赔偿"):
         assert first.match(question).to_json() == second.match(question).to_json()
+
+
+def test_unknown_article_offers_entries_citing_its_neighbours(matcher: Matcher) -> None:
+    result = matcher.match("民法典第1244条说的啥")
+    assert result.status is Outcome.SUGGEST
+    assert result.suggestions[0].id == "injury.dog-bite"  # cites 1245, the nearest article of 民法典
+
+
+def test_words_beat_a_stale_article_number_of_the_same_law(knowledge_dir: Path) -> None:
+    # 道路交通安全法第九十条 is not what the words ask about; the words reach the entry citing 第91条.
+    matcher = Matcher(load_knowledge_base(knowledge_dir))
+    result = matcher.match("道路交通安全法第九十条 喝了酒开车遭交警查到了会怎么处罚")
+    assert result.status is Outcome.ANSWERED
+    assert result.faq is not None and result.faq.id == "traffic.drunk-driving"
