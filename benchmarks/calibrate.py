@@ -1,6 +1,7 @@
 """Choose the matcher's decision thresholds on a labelled file, and report them cross-validated.
 
     .venv/bin/python benchmarks/calibrate.py ../shared/eval/dev.jsonl [--folds 2] [--max-wrong 0.015]
+    .venv/bin/python benchmarks/calibrate.py kb   # held-out alternates of the knowledge base instead
 
 Each question is ranked once; then a grid of `Thresholds` is replayed over the rankings. The objective:
 the most right answers (top-1) while wrong confident answers stay at or below `--max-wrong` of in-scope
@@ -23,6 +24,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from knowledge import BUNDLED_KNOWLEDGE_DIR  # noqa: E402
+from knowledge.audit import held_out_rankings  # noqa: E402
 from knowledge.evaluation import LabelledQuestion, read_labelled  # noqa: E402
 from knowledge.loader import load_knowledge_base  # noqa: E402
 from knowledge.matcher import Matcher, Scored, Thresholds, decide  # noqa: E402
@@ -89,12 +91,22 @@ def main() -> None:
     parser.add_argument("--max-wrong", type=float, default=0.015)
     parser.add_argument("--max-oos", type=float, default=0.03)
     args = parser.parse_args()
-    matcher = Matcher(load_knowledge_base(BUNDLED_KNOWLEDGE_DIR))
-    rows = [
-        Ranked(item, *matcher.rank_for_decision(item.question))
-        for item in read_labelled(args.file)
-        if item.kind != "article"
-    ]
+    kb = load_knowledge_base(BUNDLED_KNOWLEDGE_DIR)
+    if args.file.name == "kb":
+        # Self-supervised: every alternate held out of the index and asked of it, labelled with its own
+        # entry's citations. Thresholds chosen here never see the evaluation questions.
+        rows = [
+            Ranked(LabelledQuestion(h.faq.id, h.text, frozenset(c.label for c in h.faq.citations), "kb"),
+                   h.ranked, h.answerable)
+            for h in held_out_rankings(kb)
+        ]
+    else:
+        matcher = Matcher(kb)
+        rows = [
+            Ranked(item, *matcher.rank_for_decision(item.question))
+            for item in read_labelled(args.file)
+            if item.kind != "article"
+        ]
     random.Random(20261126).shuffle(rows)
     folds = [rows[i :: args.folds] for i in range(args.folds)]
     print(f"{'fold':<6}{'top1':>7}{'top3':>7}{'wrong':>7}{'oos ans':>9}  thresholds (chosen on the other folds)")
