@@ -17,13 +17,14 @@ from handlers.app import TelegramConnection, build_application
 from handlers.rate_limit import SlidingWindowLimiter
 from handlers.services import AnalyticsRecorder, BotServices, Engine, EngineSlot
 from knowledge import BUNDLED_KNOWLEDGE_DIR
-from knowledge.loader import KnowledgeBaseError, load_knowledge_base
+from knowledge.loader import load_knowledge_base
 from knowledge.matcher import Matcher
 from knowledge.messages import load_messages
 from knowledge.replies import load_replies
 from knowledge.statutes import StatuteStore
 from knowledge.tips import load_tips, load_villages
-from pufa.settings import ConfigError, Settings
+from pufa.cli import main as cli_main
+from pufa.settings import Settings
 
 log = logging.getLogger("pufa.bot")
 
@@ -74,6 +75,9 @@ def build_services(settings: Settings) -> BotServices:
 def serve(settings: Settings) -> int:
     """Run the bot until SIGINT/SIGTERM; raises ConfigError for a missing or malformed token."""
     token = settings.require_token()
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    # httpx logs every request URL at INFO, and the URL contains the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     app = build_application(TelegramConnection.for_base_url(token, settings.telegram_base_url),
                             build_services(settings))
     if settings.webhook_url:
@@ -85,20 +89,8 @@ def serve(settings: Settings) -> int:
 
 
 def main() -> int:
-    """`python bot.py`: configuration errors are one line on stderr and exit code 2, never a traceback."""
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
-    # httpx logs every request URL at INFO, and the URL contains the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    try:
-        return serve(Settings.from_env())
-    except ConfigError as exc:
-        print(f"pufa: {exc}", file=sys.stderr)
-        return 2
-    except KnowledgeBaseError as exc:
-        print(f"pufa: the knowledge base has {len(exc.problems)} problem(s):", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 2
+    """`python bot.py` is `pufa serve`: one path, with the CLI's one-line errors and exit code 2."""
+    return cli_main(["serve"])
 
 
 if __name__ == "__main__":
