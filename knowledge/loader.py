@@ -20,6 +20,9 @@ from knowledge.model import Citation, Faq, KnowledgeBase, Law, SourceRef, Topic
 
 # A real FAQ file is a few hundred KB at most; 2 MB leaves room and keeps a pasted dump from stalling a reload.
 MAX_FILE_BYTES = 2_000_000
+# An FAQ entry is at most four levels deep (list > entry > citations > citation). PyYAML composes nodes
+# recursively, so a file of thousands of nested brackets would otherwise end in a RecursionError traceback.
+MAX_NESTING_DEPTH = 20
 # Telegram callback data is limited to 64 bytes; ids share it with a short action prefix ("a:", "rel:").
 MAX_ID_BYTES = 40
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
@@ -68,7 +71,9 @@ class _LineDict(dict[str, Any]):
 
 
 class _NoAliasSafeLoader(yaml.SafeLoader):
-    """Safe loader that keeps line numbers and refuses anchors and aliases."""
+    """Safe loader that keeps line numbers and refuses anchors, aliases and absurd nesting."""
+
+    depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -76,7 +81,15 @@ class _NoAliasSafeLoader(yaml.SafeLoader):
             raise yaml.MarkedYAMLError(
                 None, None, "anchors and aliases (&, *) are not allowed in knowledge files", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_NESTING_DEPTH:
+            raise yaml.MarkedYAMLError(
+                None, None, f"nested more than {MAX_NESTING_DEPTH} levels deep", self.peek_event().start_mark
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _construct_line_mapping(loader: _NoAliasSafeLoader, node: yaml.MappingNode) -> _LineDict:
@@ -113,6 +126,9 @@ def read_yaml(path: Path, display: str, problems: list[Problem]) -> Any:
         if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
             message += f" ({exc.context}, which began on line {exc.context_mark.line + 1})"
         problems.append(Problem(display, line, message))
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        problems.append(Problem(display, line, f"character U+{exc.character:04X} is not allowed in YAML; delete it"))
     except yaml.YAMLError as exc:
         problems.append(Problem(display, 0, f"YAML syntax: {exc}"))
     return None
