@@ -6,6 +6,7 @@ splits under Telegram's limit and sends, with the buttons under the last part.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from handlers.callback_data import Action, AnswerSource, pack
 from handlers.formatting import answer_paragraphs, citations_line, note, pack_messages, plain, rich
 from handlers.services import BotServices
 from knowledge.model import Citation, Faq, MatchResult, Outcome
+from knowledge.replies import version_notes
 
 # Button captions are cut here so that three suggestions still read well on a narrow phone.
 MAX_BUTTON_CHARS = 32
@@ -48,6 +50,8 @@ def faq_reply(svc: BotServices, faq: Faq | None, answer: str, citations: Sequenc
     paragraphs = [
         *answer_paragraphs(answer, urgent=bool(faq and faq.urgent), urgent_mark=texts.text("urgent_mark")),
         *citations_line(texts.text("answer_basis"), citations),
+        *(plain_line for text in version_notes(citations, svc.engine.current.kb.laws, svc.replies.version_note,
+                                               dt.date.today()) for plain_line in plain(text)),
     ]
     faq_key = faq.id if faq else ""
     first_row = []

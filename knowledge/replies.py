@@ -5,10 +5,17 @@ They are words a villager reads, so they live in YAML beside the FAQs where the 
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.loader import KnowledgeBaseError, Problem, read_yaml
+from knowledge.model import Citation, Law
+
+# Name the law's version next to an answer when it took effect this recently: villagers may have heard
+# the old rule or seen old article numbers on leaflets (治安管理处罚法 2026, 生态环境法典 2026).
+RECENT_LAW = dt.timedelta(days=3 * 365)
 
 FIELDS = ("disclaimer", "fallback", "suggest", "none_of_these", "article_missing", "version_note")
 
@@ -39,3 +46,15 @@ def load_replies(root: Path) -> Replies:
     if problems:
         raise KnowledgeBaseError(problems)
     return Replies(**{name: str(raw[name]).strip() for name in FIELDS})
+
+
+def version_notes(citations: Sequence[Citation], laws: dict[str, Law], template: str, today: dt.date) -> list[str]:
+    """One note per cited law that took effect recently, naming its version and start date."""
+    notes = []
+    for name in dict.fromkeys(c.law for c in citations):
+        law = laws.get(name)
+        if law and law.in_force_from and dt.timedelta(0) <= today - law.in_force_from < RECENT_LAW:
+            notes.append(
+                template.format(law=law.title, version=law.version, in_force_from=law.in_force_from.isoformat())
+            )
+    return notes

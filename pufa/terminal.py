@@ -13,12 +13,9 @@ from typing import TextIO
 
 from knowledge.matcher import Matcher
 from knowledge.model import Faq, KnowledgeBase, MatchResult, Outcome
-from knowledge.replies import Replies
+from knowledge.replies import Replies, version_notes
 from pufa.settings import Settings
 
-# Name the law's version next to a citation when it took effect this recently: villagers may have
-# heard the old rule or seen old article numbers on leaflets (治安管理处罚法 2026, 生态环境法典 2026).
-RECENT_LAW = dt.timedelta(days=3 * 365)
 EXIT_WORDS = frozenset({"q", "quit", "exit", "退出", "再见", "拜拜"})
 PROMPT = "问> "
 
@@ -34,14 +31,7 @@ def format_answer(
     lines.append(result.answer or "")
     if result.citations:
         lines.append("依据：" + "、".join(c.display for c in result.citations))
-    for law_name in dict.fromkeys(c.law for c in result.citations):
-        law = kb.laws.get(law_name)
-        if law and law.in_force_from and today - law.in_force_from < RECENT_LAW:
-            lines.append(
-                replies.version_note.format(
-                    law=law.title, version=law.version, in_force_from=law.in_force_from.isoformat()
-                )
-            )
+    lines.extend(version_notes(result.citations, kb.laws, replies.version_note, today))
     lines.append(replies.disclaimer)
     return "\n".join(line for line in lines if line)
 
