@@ -76,6 +76,13 @@ def m003_report_indexes(db: sqlite_utils.Database) -> None:
     db.table("activities").create_index(["date"], index_name="activities_date")
 
 
+@migration
+def m004_people_covering_index(db: sqlite_utils.Database) -> None:
+    """The report's distinct-people counts (year, month, village) read only (at, user, village): a covering
+    index lets SQLite answer them from the index without touching the wide question rows."""
+    db.table("questions").create_index(["at", "user", "village"], index_name="questions_at_user_village")
+
+
 def applied_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations this file already has, in the order applied."""
     if MIGRATIONS_TABLE not in db.table_names():
