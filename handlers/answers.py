@@ -7,6 +7,7 @@ splits under Telegram's limit and sends, with the buttons under the last part.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from telegram.constants import ParseMode
 
 from handlers.callback_data import Action, AnswerSource, pack
 from handlers.formatting import answer_paragraphs, citations_line, note, pack_messages, plain, rich
+from handlers.send_retry import send_with_retries
 from handlers.services import BotServices
 from knowledge.model import Citation, Faq, MatchResult, Outcome
 from knowledge.replies import version_notes
@@ -117,4 +119,5 @@ async def send_reply(message: Message, reply: Reply, svc: BotServices) -> None:
     parts = pack_messages([*reply.paragraphs, note(svc.replies.disclaimer)])
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
-        await message.reply_text(part, parse_mode=ParseMode.HTML, reply_markup=reply.keyboard if last else None)
+        await send_with_retries(functools.partial(
+            message.reply_text, part, parse_mode=ParseMode.HTML, reply_markup=reply.keyboard if last else None))

@@ -11,7 +11,6 @@ import asyncio
 import datetime as dt
 import html
 import logging
-import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -19,11 +18,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
-from telegram.warnings import PTBDeprecationWarning
 
 from handlers.admin import admin_only
 from handlers.callback_data import Action, pack
 from handlers.formatting import note, plain
+from handlers.send_retry import retry_after_seconds
 from handlers.services import BotServices, services
 from knowledge.tips import Tip
 
@@ -49,14 +48,6 @@ class DeliveryReport:
 def weekly_tip(tips: Sequence[Tip], today: dt.date) -> Tip | None:
     """This week's tip: the tips take turns by ISO week number."""
     return tips[today.isocalendar().week % len(tips)] if tips else None
-
-
-def retry_after_seconds(exc: RetryAfter) -> float:
-    """The pause Telegram asked for, in seconds (PTB returns int or timedelta depending on a flag)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
 async def deliver(chat_ids: Sequence[int], send: Callable[[int], Awaitable[object]],
