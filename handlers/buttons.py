@@ -35,6 +35,11 @@ def _int(text: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def _question_id(text: str) -> int | None:
+    """A question id from button data: negative while the analytics row waits in memory (writer.py)."""
+    return int(text) if text.removeprefix("-").isdigit() else None
+
+
 async def _edit(query: CallbackQuery, screen: Screen) -> None:
     text, keyboard = screen
     try:
@@ -95,10 +100,10 @@ async def show_related(query: CallbackQuery, message: Message, user_id: int, par
 async def give_feedback(query: CallbackQuery, message: Message, user_id: int, parts: list[str],
                         svc: BotServices) -> None:
     """👍 / 👎 under an answer."""
-    if len(parts) != 3 or parts[0] not in ("0", "1") or _int(parts[1]) is None:
+    if len(parts) != 3 or parts[0] not in ("0", "1") or _question_id(parts[1]) is None:
         await query.answer()
         return
-    helpful, question_id, faq_id = parts[0] == "1", _int(parts[1]) or None, parts[2] or None
+    helpful, question_id, faq_id = parts[0] == "1", _question_id(parts[1]) or None, parts[2] or None
     await svc.analytics.run(lambda store: store.record_feedback(
         user_id, faq_id=faq_id, helpful=helpful, question_id=question_id))
     await query.answer(svc.messages.text("feedback_thanks"))
@@ -107,7 +112,7 @@ async def give_feedback(query: CallbackQuery, message: Message, user_id: int, pa
 async def none_of_these(query: CallbackQuery, message: Message, user_id: int, parts: list[str],
                         svc: BotServices) -> None:
     """都不是: the miss is recorded as a gap and the referral shown."""
-    question_id = _int(parts[0]) if parts else None
+    question_id = _question_id(parts[0]) if parts else None
     if question_id is None:
         return
     await svc.analytics.run(lambda store: store.record_click(user_id, kind="none_of_these", target=str(question_id)))
