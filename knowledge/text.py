@@ -85,8 +85,14 @@ class TextAnalyzer:
         """Normalise, then map dialect and everyday words to the terms the FAQs use (longest first)."""
         text = normalize(text)
         if self._synonym_pattern is not None:
-            text = self._synonym_pattern.sub(lambda m: self._synonyms[m.group(0)], text)
+            text = self._synonym_pattern.sub(self._replace_synonym, text)
         return text
+
+    def _replace_synonym(self, match: re.Match[str]) -> str:
+        """The term for a matched word, unless the text already spells out that term here
+        (摩托 inside 摩托车 must not become 摩托车车)."""
+        term = self._synonyms[match.group(0)]
+        return match.group(0) if match.string.startswith(term, match.start()) else term
 
     def strip_fillers(self, text: str) -> str:
         """Remove greetings and filler (请问, 我想问一下, 怎么办) that every question shares."""

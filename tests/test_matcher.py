@@ -146,3 +146,9 @@ def test_words_beat_a_stale_article_number_of_the_same_law(knowledge_dir: Path) 
     result = matcher.match("道路交通安全法第九十条 喝了酒开车遭交警查到了会怎么处罚")
     assert result.status is Outcome.ANSWERED
     assert result.faq is not None and result.faq.id == "traffic.drunk-driving"
+
+
+def test_a_synonym_never_rewrites_the_term_it_maps_to(matcher: Matcher) -> None:
+    # 摩托 -> 摩托车 must leave 摩托车 alone rather than produce 摩托车车.
+    assert matcher.analyzer.canonical("骑摩托车撞了人") == matcher.analyzer.canonical("骑摩托撞了人")
+    assert "摩托车车" not in matcher.analyzer.canonical("骑摩托车撞了人")
