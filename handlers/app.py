@@ -18,14 +18,14 @@ from telegram.ext import (
 )
 
 from handlers import admin, broadcast, buttons, law, questions, report, start, topics
+from handlers.aiohttp_request import AiohttpRequest
 from handlers.services import SERVICES_KEY, BotServices
 
 # Updates handled at once: answering is mostly waiting on Telegram's HTTP round trip, so a few dozen in
-# flight keep one slow send from holding up everyone (the bot benchmark reached its target with 64).
+# flight keep one slow send from holding up everyone; more only lengthens the queue inside the bot.
 CONCURRENT_UPDATES = 16
-# HTTP connections to the Bot API. httpx/httpcore scans its whole pool on every request, so PTB's
-# default of 256 costs milliseconds per reply under load; a small pool measured faster (bench_bot.py).
-CONNECTION_POOL_SIZE = 16
+# HTTP connections to the Bot API: one per update in flight, so a reply never waits for a free connection.
+CONNECTION_POOL_SIZE = CONCURRENT_UPDATES
 MEDIA = (filters.VOICE | filters.AUDIO | filters.PHOTO | filters.Sticker.ALL | filters.VIDEO
          | filters.VIDEO_NOTE | filters.Document.ALL | filters.LOCATION | filters.CONTACT)
 PRIVATE = filters.ChatType.PRIVATE
@@ -51,7 +51,7 @@ class TelegramConnection:
 def build_application(connection: TelegramConnection, svc: BotServices) -> Application:  # type: ignore[type-arg]
     """A ready-to-run Application with all handlers and the services in `bot_data`."""
     builder = (ApplicationBuilder().token(connection.token).concurrent_updates(CONCURRENT_UPDATES)
-               .connection_pool_size(CONNECTION_POOL_SIZE))
+               .request(AiohttpRequest(CONNECTION_POOL_SIZE)).get_updates_request(AiohttpRequest()))
     if connection.base_url:
         builder = builder.base_url(connection.base_url)
     if connection.base_file_url:

@@ -17,7 +17,7 @@ from handlers.answers import Reply, fallback_reply, result_reply, send_reply
 from handlers.formatting import plain
 from handlers.rate_limit import Verdict
 from handlers.services import BotServices, services
-from handlers.visitors import CHANNEL, note_visitor, village_of
+from handlers.visitors import CHANNEL
 
 # Questions are cut to this length for matching (a pasted contract or chat log is not refused): no FAQ
 # question is longer than ~60 characters, and scoring a longer text only adds noise and time.
@@ -71,7 +71,6 @@ async def answer_question(message: Message, user_id: int, question: str, svc: Bo
     if not question.strip():
         await send_reply(message, fallback_reply(svc), svc)
         return
-    await note_visitor(svc, user_id)
     started = time.perf_counter()
     result = svc.engine.current.matcher.match(question[:MAX_QUESTION_CHARS])
     latency_ms = (time.perf_counter() - started) * 1000
@@ -81,8 +80,9 @@ async def answer_question(message: Message, user_id: int, question: str, svc: Bo
         faq_id=faq.id if faq else None, topic=faq.topic if faq else None,
         laws=tuple(dict.fromkeys(c.law for c in result.citations)),
         citations=tuple(c.label for c in result.citations), score=result.score, latency_ms=latency_ms,
-        village=await village_of(svc, user_id),
     )
+    # One analytics round trip per question: recording it also files a first-time asker under `users`,
+    # and a question without a village takes the one the asker chose (see AnalyticsStore.record_question).
     question_id = await svc.analytics.run(lambda store: store.record_question(event))
     await send_reply(message, result_reply(svc, result, question_id), svc)
 

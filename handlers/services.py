@@ -95,7 +95,6 @@ class BotServices:
     rate_limiter: SlidingWindowLimiter
     # Raw Telegram ids seen since start, kept in memory only, to skip a database round trip per message.
     seen_users: set[int] = field(default_factory=set)
-    user_villages: dict[int, str | None] = field(default_factory=dict)
 
     def village(self, code: str | None) -> Village | None:
         """The configured village with this code, if any."""

@@ -1,4 +1,7 @@
-"""Remembering who has been here (pseudonymously, in analytics) and which village they chose."""
+"""Remembering who has been here (pseudonymously, in analytics) and which village they chose.
+
+Questions need neither call: `AnalyticsStore.record_question` files a first-time asker and takes the
+village the asker chose, in the same write."""
 
 from __future__ import annotations
 
@@ -22,12 +25,5 @@ async def note_visitor(svc: BotServices, user_id: int, *, village: str | None = 
 
 async def choose_village(svc: BotServices, user_id: int, village: str) -> None:
     """Store the village a villager picked (or their poster brought them from)."""
-    svc.user_villages[user_id] = village
     await svc.analytics.run(lambda store: store.set_village(user_id, village))
 
-
-async def village_of(svc: BotServices, user_id: int) -> str | None:
-    """The villager's village code, read from analytics once and then kept in memory."""
-    if user_id not in svc.user_villages:
-        svc.user_villages[user_id] = await svc.analytics.run(lambda store: store.user_village(user_id))
-    return svc.user_villages[user_id]
