@@ -28,6 +28,9 @@ CLICK_KINDS = {
     AnswerSource.LAW: "topic",
 }
 
+# SQLite row ids are signed 64-bit integers; a larger forged number would fail deep in the database driver.
+MAX_ROW_ID = 2**63 - 1
+
 Route = Callable[[CallbackQuery, Message, int, list[str], BotServices], Awaitable[None]]
 
 
@@ -36,8 +39,12 @@ def _int(text: str) -> int | None:
 
 
 def _question_id(text: str) -> int | None:
-    """A question id from button data: negative while the analytics row waits in memory (writer.py)."""
-    return int(text) if text.removeprefix("-").isdigit() else None
+    """A question id from button data: negative while the analytics row waits in memory (writer.py);
+    None for anything a row id cannot be, such as a forged number too large for SQLite."""
+    if not text.removeprefix("-").isdigit():
+        return None
+    value = int(text)
+    return value if abs(value) <= MAX_ROW_ID else None
 
 
 async def _edit(query: CallbackQuery, screen: Screen) -> None:
