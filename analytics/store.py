@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -73,19 +73,28 @@ class AnalyticsStore(QueuedWriter):
 
     def record_question(self, event: QuestionEvent) -> int:
         """Store one question; return its row id (provisional and negative if the write was queued)."""
-        row = self._question_row(event)
+        return self.record_question_batch([event])[0]
 
-        def write(conn: sqlite3.Connection) -> int:
-            conn.execute(_UPSERT_USER, (row[1], row[0], row[2]))
-            return _insert_question(conn, row)
+    def record_question_batch(self, events: Sequence[QuestionEvent]) -> list[int]:
+        """Store questions in one transaction and return their row ids in order (provisional and
+        negative if the write was queued). The bot groups the questions of concurrent updates this way,
+        so a burst costs one commit and one trip to the analytics thread instead of one per question."""
+        rows = [self._question_row(event) for event in events]
+
+        def write(conn: sqlite3.Connection) -> list[int]:
+            ids = []
+            for row in rows:
+                conn.execute(_UPSERT_USER, (row[1], row[0], row[2]))
+                ids.append(_insert_question(conn, row))
+            return ids
 
         with self._lock:
-            provisional = self._next_provisional
-            stored = self._write(write, provisional_id=provisional)
+            provisional = tuple(range(self._next_provisional, self._next_provisional - len(rows), -1))
+            stored = self._write(write, provisional_ids=provisional)
             if stored is None:
-                self._next_provisional -= 1
-                return provisional
-            return int(stored)
+                self._next_provisional -= len(rows)
+                return list(provisional)
+            return [int(row_id) for row_id in stored]
 
     def record_questions(self, events: Iterable[QuestionEvent], batch_size: int = INGEST_BATCH_SIZE) -> int:
         """Bulk ingestion (imports, the benchmark): one transaction per batch; returns rows written."""

@@ -41,23 +41,26 @@ class QueuedWriter:
         self._conn.execute("pragma journal_mode=wal")
         # In WAL mode NORMAL is still crash-safe for the database; at worst the last commits are lost.
         self._conn.execute("pragma synchronous=normal")
-        self._pending: deque[tuple[Write, int | None]] = deque()
+        self._pending: deque[tuple[Write, tuple[int, ...]]] = deque()
         self._provisional: dict[int, int] = {}
         self._next_provisional = -1
 
     # -- writing -----------------------------------------------------------------------------------
 
-    def _write(self, write: Write, provisional_id: int | None = None) -> Any:
-        """Run one write now, or queue it (keeping order) if the database refuses; never raises."""
+    def _write(self, write: Write, provisional_ids: tuple[int, ...] = ()) -> Any:
+        """Run one write now, or queue it (keeping order) if the database refuses; never raises.
+
+        With `provisional_ids` the write returns the row ids it stored, in the same order, so that the
+        provisional ids handed out while it was queued can be translated once it lands."""
         with self._lock:
             if self._pending and not self._drain():
-                self._enqueue(write, provisional_id)
+                self._enqueue(write, provisional_ids)
                 return None
             try:
                 return self._in_transaction(write)
             except sqlite3.Error as exc:
                 log.warning("analytics write queued (%s); %d pending", exc, len(self._pending) + 1)
-                self._enqueue(write, provisional_id)
+                self._enqueue(write, provisional_ids)
                 return None
 
     def _in_transaction(self, write: Write) -> Any:
@@ -70,23 +73,23 @@ class QueuedWriter:
         self._conn.execute("commit")
         return result
 
-    def _enqueue(self, write: Write, provisional_id: int | None) -> None:
+    def _enqueue(self, write: Write, provisional_ids: tuple[int, ...]) -> None:
         if len(self._pending) >= PENDING_LIMIT:
             self._pending.popleft()
             log.error("analytics queue full (%d): dropped the oldest pending write", PENDING_LIMIT)
-        self._pending.append((write, provisional_id))
+        self._pending.append((write, provisional_ids))
 
     def _drain(self) -> bool:
         while self._pending:
-            write, provisional_id = self._pending[0]
+            write, provisional_ids = self._pending[0]
             try:
                 result = self._in_transaction(write)
             except sqlite3.Error as exc:
                 log.warning("analytics still cannot write (%s); %d pending", exc, len(self._pending))
                 return False
             self._pending.popleft()
-            if provisional_id is not None:
-                self._provisional[provisional_id] = int(result)
+            for provisional, stored in zip(provisional_ids, result or (), strict=False):
+                self._provisional[provisional] = int(stored)
         return True
 
     def write_rows(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:

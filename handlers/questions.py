@@ -81,9 +81,9 @@ async def answer_question(message: Message, user_id: int, question: str, svc: Bo
         laws=tuple(dict.fromkeys(c.law for c in result.citations)),
         citations=tuple(c.label for c in result.citations), score=result.score, latency_ms=latency_ms,
     )
-    # One analytics round trip per question: recording it also files a first-time asker under `users`,
+    # One analytics write per question (grouped with concurrent ones); it also files a first-time asker,
     # and a question without a village takes the one the asker chose (see AnalyticsStore.record_question).
-    question_id = await svc.analytics.run(lambda store: store.record_question(event))
+    question_id = await svc.analytics.record_question(event)
     await send_reply(message, result_reply(svc, result, question_id), svc)
 
 
