@@ -99,7 +99,9 @@ def _form(request_data: RequestData) -> aiohttp.FormData | dict[str, str]:
     files = request_data.multipart_data
     if not files:
         return request_data.json_parameters
-    form = aiohttp.FormData()
+    # File names as UTF-8, as httpx and browsers send them: aiohttp's default percent-encoding would show
+    # a clerk "%E6%99%AE…" instead of 普法统计 as the document's name.
+    form = aiohttp.FormData(quote_fields=False)
     for name, value in request_data.json_parameters.items():
         form.add_field(name, value)
     for name, (filename, content, mimetype) in files.items():

@@ -1,6 +1,7 @@
 """/report [2026 | 2026-01-01 2026-06-30]: the outreach report as .docx and .xlsx, sent into the chat.
 
-A clerk gets the same report `pufa report` writes, on the phone, without a terminal.
+A clerk gets the same report `pufa report` writes (same figures, title and file names), on the phone,
+without a terminal: the documents come from `analytics.reports.report_documents`.
 """
 
 from __future__ import annotations
@@ -11,10 +12,7 @@ import io
 from telegram import InputFile, Update
 from telegram.ext import ContextTypes
 
-from analytics.export import render_docx, render_xlsx
-from analytics.report_data import ReportPeriod, read_report_data
-from analytics.report_tables import ReportLabels, period_phrase, report_paragraph, report_tables
-from analytics.store import AnalyticsStore
+from analytics.reports import ReportLabels, ReportPeriod, report_documents
 from handlers.admin import OFFICE_ZONE, admin_only
 from handlers.services import services
 from knowledge.model import KnowledgeBase
@@ -36,15 +34,10 @@ def report_period(args: list[str], today: dt.date) -> ReportPeriod | None:
     return None
 
 
-def render_report(store: AnalyticsStore, kb: KnowledgeBase, period: ReportPeriod) -> tuple[str, bytes, bytes]:
-    """The report's title, .docx and .xlsx bytes (runs on the analytics thread)."""
-    labels = ReportLabels(topic_names={t.id: t.name for t in kb.topics},
-                          faq_questions={f.id: f.question for f in kb.faqs})
-    data = read_report_data(store.connection, period)
-    title = f"{period_phrase(period.start, period.end)}普法工作统计"
-    tables = report_tables(data, labels)
-    paragraph = report_paragraph(data, labels)
-    return title, render_docx(title, paragraph, tables), render_xlsx(title, paragraph, tables)
+def report_labels(kb: KnowledgeBase) -> ReportLabels:
+    """Topic names and FAQ questions from the knowledge base in use, for the report's tables."""
+    return ReportLabels(topic_names={t.id: t.name for t in kb.topics},
+                        faq_questions={f.id: f.question for f in kb.faqs})
 
 
 @admin_only
@@ -60,8 +53,7 @@ async def send_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     await message.reply_text(svc.messages.text(
         "admin.report_sending", start=period.start.isoformat(), end=period.end.isoformat()))
-    kb = svc.engine.current.kb
-    title, docx_bytes, xlsx_bytes = await svc.analytics.run(lambda store: render_report(store, kb, period))
-    stem = f"pufa-report-{period.start.isoformat()}-{period.end.isoformat()}"
-    await message.reply_document(InputFile(io.BytesIO(docx_bytes), filename=f"{stem}.docx"), caption=title)
-    await message.reply_document(InputFile(io.BytesIO(xlsx_bytes), filename=f"{stem}.xlsx"), caption=title)
+    labels = report_labels(svc.engine.current.kb)
+    files = await svc.analytics.run(lambda store: report_documents(store, period, labels))
+    for file in files:
+        await message.reply_document(InputFile(io.BytesIO(file.data), filename=file.name))

@@ -88,7 +88,7 @@ async def test_report_sends_docx_and_xlsx(tmp_path: Path, knowledge_dir: Path) -
         await bot.api.send_text(ADMIN_ID, "/report last-year")
         usage = (await bot.api.wait_sent(2, chat_id=ADMIN_ID))[-1]
     names = sorted(d.params["_file_name"] for d in documents)
-    assert names == ["pufa-report-2026-01-01-2026-12-31.docx", "pufa-report-2026-01-01-2026-12-31.xlsx"]
+    assert names == ["普法统计_2026-01-01_2026-12-31.docx", "普法统计_2026-01-01_2026-12-31.xlsx"]
     docx_bytes = next(iter(documents[0].files.values()))
     assert docx_bytes[:2] == b"PK", "a real Office (zip) document"
     assert "用法" in usage.text
