@@ -125,7 +125,7 @@ async def test_full_disk_keeps_replies_going_and_stores_everything_once_there_is
         await on_store(bot, lambda store: store.connection.execute("pragma max_page_count = 1073741823"))
         await ask(bot, 6399)
         assert await on_store(bot, lambda store: store.pending) == 0
-    assert all("代驾" in r.text for r in replies)
+    assert all("代驾" in r.text for r in replies), [r.text[:80] for r in replies]
     assert pending > 0 and full_integrity == "ok"
     assert count(settings.database_path, "questions") == 14
     assert integrity(settings.database_path) == "ok"
