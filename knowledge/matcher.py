@@ -31,6 +31,9 @@ ANSWER_DOC_WEIGHT = 0.4
 WEIGHT_BM25 = 0.45
 WEIGHT_COVERAGE = 0.35
 WEIGHT_FUZZ = 0.20
+# Share of a question's (rarity-weighted) words an FAQ must contain when the question is too short, or
+# the base too small, for the absolute `min_word_evidence` bar to be reachable at all.
+MIN_WORD_SHARE = 0.7
 # A one-word question (离婚, 赔偿) names a subject, not a question: offer choices rather than guess.
 MIN_ANSWER_WORDS = 2
 
@@ -45,12 +48,12 @@ class Thresholds:
     best trade-off too. A suggestion is cheap and a wrong answer is not, so they lean to suggesting.
     """
 
-    answer: float = 0.45  # the best FAQ's score must reach this to be answered
+    answer: float = 0.40  # the best FAQ's score must reach this to be answered
     margin: float = 0.08  # ...and beat the best FAQ that does not share a citation with it by this much
     suggest: float = 0.20  # below this nothing is close enough even to suggest
-    # idf-weighted *word* evidence shared with the FAQ: chit-chat and other domains share only common
-    # characters, never a rare legal word.
-    min_word_evidence: float = 2.0
+    # *Words* shared with the FAQ, weighted by rarity (1.0 = one word as rare as can be): chit-chat and
+    # other domains share only common characters and filler, never the rare legal words.
+    min_word_evidence: float = 1.7
 
 
 class StatuteLookup(Protocol):
@@ -65,7 +68,8 @@ class Scored:
 
     faq: Faq
     score: float
-    word_evidence: float
+    word_evidence: float  # rarity-weighted words of the question that the FAQ contains
+    word_ceiling: float  # ...and what they would add up to if it contained them all
 
 
 class Matcher:
@@ -146,18 +150,22 @@ class Matcher:
             return []
         ceiling = self.index.max_score(query.terms) or 1.0
         hits = self.index.search(query.terms, CANDIDATES)
+        word_terms = [t for t in query.terms if t.startswith("w:")]
+        word_ceiling = sum(self.index.idf.get(t, self.index.unseen_idf) for t in word_terms) / self.index.unseen_idf
         scored = []
         for hit in hits:
             vocabulary = self._faq_terms[hit.faq_index]
             covered = sum(w * self.index.idf.get(t, 0.0) for t, w in query.terms.items() if t in vocabulary)
-            word_evidence = sum(
-                self.index.idf.get(t, 0.0) for t in query.terms if t.startswith("w:") and t in vocabulary
+            # In units of "a word as rare as can be" (found in no other document), so that the threshold
+            # keeps its meaning as the base grows or shrinks.
+            word_evidence = (
+                sum(self.index.idf.get(t, 0.0) for t in word_terms if t in vocabulary) / self.index.unseen_idf
             )
             bm25 = min(hit.score / ceiling, 1.0)
             coverage = min(covered / ceiling, 1.0)
             similarity = fuzz.token_set_ratio(query.spaced, self._doc_words[hit.doc_index]) / 100
             score = WEIGHT_BM25 * bm25 + WEIGHT_COVERAGE * coverage + WEIGHT_FUZZ * similarity
-            scored.append(Scored(self.kb.faqs[hit.faq_index], score, word_evidence))
+            scored.append(Scored(self.kb.faqs[hit.faq_index], score, word_evidence, word_ceiling))
         scored.sort(key=lambda s: -s.score)
         return scored
 
@@ -212,7 +220,9 @@ def decide(ranked: list[Scored], answerable: bool, thresholds: Thresholds) -> Ma
     runner_up = next((s for s in ranked[1:] if not _shares_citation(s.faq, best.faq)), None)
     margin = best.score - (runner_up.score if runner_up else 0.0)
     confident = best.score >= thresholds.answer and margin >= thresholds.margin
-    if answerable and confident and best.word_evidence >= thresholds.min_word_evidence:
+    # A short question in a small base cannot reach the absolute bar; sharing most of its words is enough.
+    needed = min(thresholds.min_word_evidence, MIN_WORD_SHARE * best.word_ceiling)
+    if answerable and confident and best.word_evidence >= needed:
         return MatchResult(
             Outcome.ANSWERED, best.score, faq=best.faq, answer=best.faq.answer, citations=best.faq.citations
         )
