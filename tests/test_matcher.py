@@ -46,7 +46,7 @@ def test_dialect_words_map_to_terms(matcher: Matcher) -> None:
 @pytest.mark.parametrize(
     ("question", "faq_id"),
     [
-        ("隔壁屋头的狗把我咬了，该哪个赔", "injury.dog-bite"),  # dialect
+        ("隔壁屋头的狗把我咬伤了，医药费该哪个赔", "injury.dog-bite"),  # dialect
         ("请问一下，被狗咬伤了医药费谁出？？", "injury.dog-bite"),  # filler and punctuation
         ("我婆娘和我都同意离婚，咋个办手续", "family.divorce-agreement"),  # dialect synonyms
         ("包工头拖起工钱不给，我该怎么办", "labor.unpaid-wages"),  # everyday words
