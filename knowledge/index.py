@@ -10,8 +10,8 @@ scoring itself is textbook Okapi BM25.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,33 +36,40 @@ class Hit:
 class CandidateIndex:
     """Inverted index from terms to (document, impact); documents map many-to-one onto FAQs."""
 
-    def __init__(self, documents: Sequence[Mapping[str, float]], owners: Sequence[int]) -> None:
-        if len(documents) != len(owners):
-            raise ValueError("every document needs an owning FAQ")
-        self._owners = list(owners)
-        count = max(len(documents), 1)
-        lengths = [sum(doc.values()) or 1.0 for doc in documents]
-        average = sum(lengths) / count
-        frequency: dict[str, int] = defaultdict(int)
-        for doc in documents:
-            for term in doc:
-                frequency[term] += 1
-        self.idf = {t: math.log(1 + (count - df + 0.5) / (df + 0.5)) for t, df in frequency.items()}
-        self._unseen_idf = math.log(1 + (count + 0.5) / 0.5)
-        postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    def __init__(self, documents: Iterable[Mapping[str, float]], owners: Sequence[int]) -> None:
+        """Index `documents` (term -> weight maps), consumed once; `owners[i]` is document i's FAQ and
+        may be filled while the documents are produced, so that no document needs to stay in memory."""
+        # Postings are gathered in compact typed arrays (8 bytes a posting) rather than Python tuples:
+        # a 50,000-entry base has tens of millions of them.
+        term_docs: dict[str, array[int]] = {}
+        term_weights: dict[str, array[float]] = {}
+        lengths: array[float] = array("f")
         for doc_index, doc in enumerate(documents):
-            norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[doc_index] / average)
+            lengths.append(sum(doc.values()) or 1.0)
             for term, weight in doc.items():
-                impact = self.idf[term] * weight * (BM25_K1 + 1) / (weight + norm)
-                postings[term].append((impact, doc_index))
+                docs = term_docs.get(term)
+                if docs is None:
+                    docs = term_docs[term] = array("i")
+                    term_weights[term] = array("f")
+                docs.append(doc_index)
+                term_weights[term].append(weight)
+        if len(owners) != len(lengths):
+            raise ValueError("every document needs an owning FAQ")
+        count = max(len(lengths), 1)
+        length_of = np.frombuffer(lengths, dtype=np.float32) if lengths else np.zeros(0, dtype=np.float32)
+        norms = BM25_K1 * (1 - BM25_B + BM25_B * length_of / (float(length_of.mean()) if len(length_of) else 1.0))
+        self.idf = {t: math.log(1 + (count - len(d) + 0.5) / (len(d) + 0.5)) for t, d in term_docs.items()}
+        self.unseen_idf = math.log(1 + (count + 0.5) / 0.5)
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for term, entries in postings.items():
-            kept = sorted(entries, reverse=True)[:MAX_POSTINGS_PER_TERM]
-            self._postings[term] = (
-                np.array([d for _, d in kept], dtype=np.int32),
-                np.array([i for i, _ in kept], dtype=np.float32),
-            )
-        self._owner_array = np.array(self._owners, dtype=np.int32)
+        for term, docs in term_docs.items():
+            doc_ids = np.frombuffer(docs, dtype=np.int32)
+            weights = np.frombuffer(term_weights[term], dtype=np.float32)
+            impacts = (self.idf[term] * weights * (BM25_K1 + 1) / (weights + norms[doc_ids])).astype(np.float32)
+            if len(doc_ids) > MAX_POSTINGS_PER_TERM:
+                keep = np.argpartition(-impacts, MAX_POSTINGS_PER_TERM)[:MAX_POSTINGS_PER_TERM]
+                doc_ids, impacts = doc_ids[keep], impacts[keep]
+            self._postings[term] = (doc_ids.copy(), impacts)
+        self._owner_array = np.array(owners, dtype=np.int32)
 
     def search(self, terms: Mapping[str, float], limit: int) -> list[Hit]:
         """The `limit` best FAQs for a query, each scored by its best-matching document.
@@ -93,6 +100,6 @@ class CandidateIndex:
         far from everything, not close to the one word it shares."""
         ceiling = 0.0
         for term, weight in terms.items():
-            idf = self.idf.get(term, self._unseen_idf)
+            idf = self.idf.get(term, self.unseen_idf)
             ceiling += weight * idf * weight * (BM25_K1 + 1) / (weight + BM25_K1)
         return ceiling

@@ -9,6 +9,7 @@ when something is close; otherwise admit not knowing. Thresholds are named and w
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -84,31 +85,34 @@ class Matcher:
         user_words = [w for faq in kb.faqs for w in faq.keywords]
         self.analyzer = TextAnalyzer(kb.synonyms, kb.fillers, kb.stopwords, user_words)
         self._articles = ArticleReferenceFinder(kb.laws.values())
-        documents: list[dict[str, float]] = []
         owners: list[int] = []
         self._doc_words: list[str] = []
         self._faq_terms: list[frozenset[str]] = []
+        self.index = CandidateIndex(self._documents(kb, owners), owners)
+        self._chitchat = {normalize(phrase): reply for phrases, reply in kb.chitchat.values() for phrase in phrases}
+        # The index is hundreds of thousands of long-lived objects; without this, every full cyclic-GC
+        # pass rescans them all and a question that triggers one waits ~10 ms (the p99 in benchmarks).
+        gc.freeze()
+
+    def _documents(self, kb: KnowledgeBase, owners: list[int]) -> Iterator[dict[str, float]]:
+        """Every indexed text as index terms: question, alternates and keywords at full weight, the answer
+        at reduced weight. Records each document's FAQ, words and each FAQ's vocabulary on the way."""
         for position, faq in enumerate(kb.faqs):
             vocabulary: set[str] = set()
             for text in (faq.question, *faq.alternates, " ".join(faq.keywords)):
                 if not text.strip():
                     continue
                 analysis = self.analyzer.analyze(text)
-                documents.append(analysis.terms)
                 owners.append(position)
                 self._doc_words.append(analysis.spaced)
                 vocabulary.update(analysis.terms)
+                yield analysis.terms
+            self._faq_terms.append(frozenset(vocabulary))
             if faq.answer:
                 answer = self.analyzer.analyze(faq.answer)
-                documents.append({t: w * ANSWER_DOC_WEIGHT for t, w in answer.terms.items()})
                 owners.append(position)
                 self._doc_words.append(answer.spaced)
-            self._faq_terms.append(frozenset(vocabulary))
-        self.index = CandidateIndex(documents, owners)
-        self._chitchat = {normalize(phrase): reply for phrases, reply in kb.chitchat.values() for phrase in phrases}
-        # The index is hundreds of thousands of long-lived objects; without this, every full cyclic-GC
-        # pass rescans them all and a question that triggers one waits ~10 ms (the p99 in benchmarks).
-        gc.freeze()
+                yield {t: w * ANSWER_DOC_WEIGHT for t, w in answer.terms.items()}
 
     def match(self, question: str) -> MatchResult:
         """Decide what to do with one question. Never raises on any text input."""
