@@ -16,8 +16,8 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from knowledge.loader import Problem
-from knowledge.matcher import Matcher, Scored
-from knowledge.model import Faq, KnowledgeBase
+from knowledge.matcher import Matcher, Scored, Thresholds, decide
+from knowledge.model import Faq, KnowledgeBase, Outcome
 from knowledge.statutes import normalize_quote, read_statute_file
 
 # Two entries whose questions are this similar (rapidfuzz ratio on normalised text) are likely the same
@@ -68,9 +68,13 @@ def held_out_rankings(kb: KnowledgeBase, folds: int = HELD_OUT_FOLDS) -> list[He
     return rows
 
 
-def find_collisions(rows: list[HeldOut]) -> list[Problem]:
-    """Held-out alternates whose best match is another entry that shares no citation with their own."""
-    problems = []
+def find_collisions(rows: list[HeldOut], thresholds: Thresholds) -> tuple[list[Problem], list[Problem]]:
+    """Held-out alternates whose best match is another entry that shares no citation with their own.
+
+    Returns (errors, warnings): an error when the matcher would *answer* such a question with the other
+    entry (a confident wrong answer); a warning when it would only rank the other entry first among
+    its suggestions."""
+    errors, warnings = [], []
     for row in rows:
         if not row.ranked or row.ranked[0].faq.id == row.faq.id:
             continue
@@ -78,13 +82,15 @@ def find_collisions(rows: list[HeldOut]) -> list[Problem]:
         if {c.label for c in row.faq.citations} & {c.label for c in winner.faq.citations}:
             continue
         own_score = next((s.score for s in row.ranked if s.faq.id == row.faq.id), 0.0)
-        if winner.score - own_score > COLLISION_MARGIN:
-            problems.append(
-                Problem(
-                    *_where(row.faq), f'{row.faq.id}: "{row.text}" matches {winner.faq.id} better than its own entry'
-                )
-            )
-    return problems
+        if winner.score - own_score <= COLLISION_MARGIN:
+            continue
+        answered = decide(row.ranked, row.answerable, thresholds).status is Outcome.ANSWERED
+        verb = "would be answered with" if answered else "matches"
+        problem = Problem(
+            *_where(row.faq), f'{row.faq.id}: "{row.text}" {verb} {winner.faq.id} better than its own entry'
+        )
+        (errors if answered else warnings).append(problem)
+    return errors, warnings
 
 
 def find_near_duplicates(kb: KnowledgeBase, matcher: Matcher) -> list[Problem]:

@@ -87,20 +87,28 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def kb_check_command(args: argparse.Namespace, settings: Settings) -> int:
-    """Validate everything; exit 1 when any problem is found (loading problems exit 2 via the CLI)."""
+    """Validate everything; exit 1 on errors (loading problems exit 2 via the CLI). Warnings are listed
+    for the office to improve alternates over time but do not fail the check."""
     kb = load_knowledge_base(settings.knowledge_dir)
     load_replies(settings.knowledge_dir)
     matcher = Matcher(kb)
-    problems = find_collisions(held_out_rankings(kb)) + find_near_duplicates(kb, matcher) + find_thin_entries(kb)
+    collisions, warnings = find_collisions(held_out_rankings(kb), matcher.thresholds)
+    errors = collisions + find_near_duplicates(kb, matcher) + find_thin_entries(kb)
     laws_dir = Path(args.laws) if args.laws else DEFAULT_LAWS_DIR
     if laws_dir.is_dir():
-        problems += check_citations(kb, laws_dir)
+        errors += check_citations(kb, laws_dir)
     else:
         print(f"note: statute folder {laws_dir} not found; citations not checked against the texts")
-    for problem in sorted(problems, key=lambda p: (p.path, p.line)):
+    if args.warnings:
+        for problem in sorted(warnings, key=lambda p: (p.path, p.line)):
+            print(f"warning: {problem}")
+    for problem in sorted(errors, key=lambda p: (p.path, p.line)):
         print(problem)
-    print(f"{len(kb.faqs)} entries checked, {len(problems)} problem(s)")
-    return 1 if problems else 0
+    print(
+        f"{len(kb.faqs)} entries checked, {len(errors)} problem(s), {len(warnings)} warning(s)"
+        + ("" if args.warnings else " (--warnings lists them)")
+    )
+    return 1 if errors else 0
 
 
 def kb_stats_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -179,6 +187,7 @@ def register(subparsers: Any) -> None:
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     check = kb_sub.add_parser("check", help="validate all files; non-zero exit on problems")
     check.add_argument("--laws", help=f"statute folder for citation checks (default {DEFAULT_LAWS_DIR})")
+    check.add_argument("--warnings", action="store_true", help="also list alternates that rank another entry first")
     check.set_defaults(func=kb_check_command)
     kb_sub.add_parser("stats", help="entries per topic and law").set_defaults(func=kb_stats_command)
 

@@ -94,3 +94,16 @@ def test_statutes_import_then_law_lookup_and_search(knowledge_dir: Path, tmp_pat
 def test_article_questions_fall_back_honestly_without_texts_or_faqs(knowledge_dir: Path, tmp_path: Path, question: str) -> None:
     payload = json.loads(run_pufa(["ask", "--json", question], knowledge_dir, tmp_path).stdout)
     assert payload["status"] != "answered"
+
+
+def test_kb_check_fails_on_an_alternate_the_matcher_would_answer_with_another_entry(
+    knowledge_dir: Path, tmp_path: Path
+) -> None:
+    faqs = knowledge_dir / "faqs" / "small.yaml"
+    text = faqs.read_text(encoding="utf-8")
+    # An alternate of the dog-bite entry that is really the drunk-driving question.
+    faqs.write_text(text.replace("    - 狗咬人 赔偿\n", "    - 狗咬人 赔偿\n    - 喝了酒开车遭交警查到了会怎么罚款扣分\n", 1), encoding="utf-8")
+    done = run_pufa(["kb", "check", "--laws", str(tmp_path / "no-laws")], knowledge_dir, tmp_path)
+    assert done.returncode == 1, done.stdout
+    assert 'injury.dog-bite: "喝了酒开车遭交警查到了会怎么罚款扣分" would be answered with traffic.drunk-driving' in done.stdout
+    assert "faqs/small.yaml:1:" in done.stdout
