@@ -32,7 +32,8 @@ MIN_ALTERNATES = 4
 HELD_OUT_FOLDS = 4
 # An alternate is reported when another entry outscores its own by more than this (ties are noise).
 COLLISION_MARGIN = 0.05
-MAX_ANSWER_CHARS = 400
+# "About 300 characters": what fits a phone screen without scrolling, with a little room for a clerk.
+MAX_ANSWER_CHARS = 320
 
 
 def _where(faq: Faq) -> tuple[str, int]:

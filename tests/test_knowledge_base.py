@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from knowledge import BUNDLED_KNOWLEDGE_DIR
-from knowledge.audit import MIN_ALTERNATES, check_citations
+from knowledge.audit import MAX_ANSWER_CHARS, MIN_ALTERNATES, check_citations
 from knowledge.loader import load_knowledge_base
 from knowledge.matcher import Matcher
 from knowledge.model import KnowledgeBase, Outcome
@@ -40,7 +40,7 @@ def test_every_entry_has_enough_alternates_and_a_short_answer() -> None:
     kb, _ = bundled()
     for faq in kb.faqs:
         assert len(faq.alternates) >= MIN_ALTERNATES, faq.id
-        assert len(faq.answer) <= 400, faq.id
+        assert len(faq.answer) <= MAX_ANSWER_CHARS, faq.id
         assert faq.citations, faq.id
 
 
