@@ -75,7 +75,8 @@ def find_collisions(rows: list[HeldOut], thresholds: Thresholds) -> tuple[list[P
     Returns (errors, warnings): an error when the matcher would *answer* such a question with the other
     entry (a confident wrong answer); a warning when it would only rank the other entry first among
     its suggestions."""
-    errors, warnings = [], []
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
     for row in rows:
         if not row.ranked or row.ranked[0].faq.id == row.faq.id:
             continue

@@ -11,6 +11,7 @@ from knowledge import BUNDLED_KNOWLEDGE_DIR
 from knowledge.audit import MAX_ANSWER_CHARS, MIN_ALTERNATES, check_citations
 from knowledge.loader import load_knowledge_base
 from knowledge.matcher import Matcher
+from knowledge.messages import load_messages
 from knowledge.model import KnowledgeBase, Outcome
 from knowledge.replies import load_replies
 
@@ -68,6 +69,13 @@ def test_each_entry_is_found_by_its_own_question() -> None:
         if not any(f and (f.id == faq.id or own & {c.label for c in f.citations}) for f in found):
             missed.append(faq.id)
     assert len(missed) <= len(kb.faqs) // 50, missed
+
+
+def test_the_welcome_examples_are_answered_by_the_bundled_base() -> None:
+    # /start offers these as buttons "点一下就能看回答": each must get an answer, not a list.
+    _, matcher = bundled()
+    for question in load_messages(BUNDLED_KNOWLEDGE_DIR / "messages.yaml").items("examples"):
+        assert matcher.match(question).status is Outcome.ANSWERED, question
 
 
 @pytest.mark.parametrize("question", DANGER_NOW)
