@@ -36,19 +36,15 @@ def retry_after_seconds(exc: RetryAfter) -> float:
 
 
 async def send_with_retries(send: Callable[[], Awaitable[T]], attempts: int = REPLY_ATTEMPTS) -> T:
-    """Call `send()` until it succeeds, retrying 429s and server/connection errors; re-raise the last."""
-    for attempt in range(1, attempts + 1):
+    """Call `send()` until it succeeds, retrying 429s and server/connection errors; the last try raises."""
+    for _ in range(attempts - 1):
         try:
             return await send()
         except RetryAfter as exc:
-            if attempt == attempts:
-                raise
             await asyncio.sleep(retry_after_seconds(exc))
         except (BadRequest, TimedOut):
             raise
         except NetworkError as exc:
-            if attempt == attempts:
-                raise
             log.warning("reply not delivered (%s); retrying", exc)
             await asyncio.sleep(NETWORK_RETRY_SECONDS)
-    raise AssertionError("unreachable: the last attempt returns or raises")
+    return await send()
