@@ -35,6 +35,9 @@ WEIGHT_FUZZ = 0.20
 # Share of a question's (rarity-weighted) words an FAQ must contain when the question is too short, or
 # the base too small, for the absolute `min_word_evidence` bar to be reachable at all.
 MIN_WORD_SHARE = 0.7
+# An urgent entry this close to the best candidate is put first rather than answering with a calmer one:
+# missing the emergency step costs more than one extra tap.
+URGENT_WINDOW = 0.10
 # A one-word question (离婚, 赔偿) names a subject, not a question: offer choices rather than guess.
 MIN_ANSWER_WORDS = 2
 
@@ -217,20 +220,27 @@ def _article_order(article: ArticleNumber) -> float:
 
 def decide(ranked: list[Scored], answerable: bool, thresholds: Thresholds) -> MatchResult:
     """Answered only when the best is good, clearly ahead of a *different* answer, and rests on real
-    word evidence; suggest when something is close; otherwise fall back."""
+    word evidence; suggest when something is close; otherwise fall back. Safety first: when an urgent
+    entry (violence now, a child at risk …) is nearly as close as the best, it is offered first instead
+    of answering with a calmer entry."""
     if not ranked or ranked[0].score < thresholds.suggest or ranked[0].word_evidence <= 0:
         return MatchResult(Outcome.FALLBACK, ranked[0].score if ranked else 0.0)
     best = ranked[0]
+    urgent = next(
+        (s for s in ranked if s.faq.urgent and s.score >= best.score - URGENT_WINDOW and s.word_evidence > 0), None
+    )
     runner_up = next((s for s in ranked[1:] if not _shares_citation(s.faq, best.faq)), None)
     margin = best.score - (runner_up.score if runner_up else 0.0)
     confident = best.score >= thresholds.answer and margin >= thresholds.margin
     # A short question in a small base cannot reach the absolute bar; sharing most of its words is enough.
     needed = min(thresholds.min_word_evidence, MIN_WORD_SHARE * best.word_ceiling)
-    if answerable and confident and best.word_evidence >= needed:
+    if answerable and confident and best.word_evidence >= needed and (urgent is None or urgent is best):
         return MatchResult(
             Outcome.ANSWERED, best.score, faq=best.faq, answer=best.faq.answer, citations=best.faq.citations
         )
-    return MatchResult(Outcome.SUGGEST, best.score, suggestions=tuple(s.faq for s in ranked[:MAX_SUGGESTIONS]))
+    first = [urgent] if urgent is not None else []
+    suggestions = tuple(s.faq for s in [*first, *(s for s in ranked if s is not urgent)][:MAX_SUGGESTIONS])
+    return MatchResult(Outcome.SUGGEST, best.score, suggestions=suggestions)
 
 
 def _shares_citation(a: Faq, b: Faq) -> bool:
