@@ -84,7 +84,7 @@ class Matcher:
     ) -> None:
         self.kb = kb
         self.thresholds = thresholds
-        self._statutes = statutes
+        self.statutes = statutes
         user_words = [w for faq in kb.faqs for w in faq.keywords]
         self.analyzer = TextAnalyzer(kb.synonyms, kb.fillers, kb.stopwords, user_words)
         self._articles = ArticleReferenceFinder(kb.laws.values())
@@ -195,7 +195,7 @@ class Matcher:
         else the entry citing it; when we know neither, offer the entries citing the nearest articles
         of that law rather than pretend."""
         citation = Citation(law=law, article=article)
-        text = self._statutes.article_text(law, article) if self._statutes else None
+        text = self.statutes.article_text(law, article) if self.statutes else None
         citing = self.kb.faqs_citing(law, article)
         if text is None and not citing:
             nearby = self._nearest_articles(law, article)

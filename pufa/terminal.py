@@ -12,10 +12,11 @@ from collections.abc import Callable
 from typing import TextIO
 
 from knowledge.matcher import Matcher
-from knowledge.model import Faq, KnowledgeBase, MatchResult, Outcome
+from knowledge.model import Citation, Faq, KnowledgeBase, MatchResult, Outcome
 from knowledge.replies import Replies, version_notes
 from pufa.settings import Settings
 
+ARTICLE_WORDS = frozenset({"原文", "法条", "看原文", "法条原文"})
 EXIT_WORDS = frozenset({"q", "quit", "exit", "退出", "再见", "拜拜"})
 PROMPT = "问> "
 
@@ -34,6 +35,15 @@ def format_answer(
     lines.extend(version_notes(result.citations, kb.laws, replies.version_note, today))
     lines.append(replies.disclaimer)
     return "\n".join(line for line in lines if line)
+
+
+def format_articles(citations: tuple[Citation, ...], matcher: Matcher, replies: Replies) -> str:
+    """The cited articles' own words, or the bare citations with a note when texts are not imported."""
+    parts = []
+    for citation in citations:
+        text = matcher.statutes.article_text(citation.law, citation.article) if matcher.statutes else None
+        parts.append(f"{citation.display}\n{text}" if text else f"{citation.display}：{replies.article_missing}")
+    return "\n\n".join(parts)
 
 
 def format_result(result: MatchResult, kb: KnowledgeBase, replies: Replies, office: str) -> str:
@@ -56,9 +66,11 @@ def run_chat(
     stdout: TextIO,
     on_result: Callable[[str, MatchResult, float], None] | None = None,
 ) -> int:
-    """Read questions until EOF or an exit word; a number picks one of the last suggestions."""
-    stdout.write("普法小助手：有啥子法律上的事，直接问我。输入 q 退出。\n")
+    """Read questions until EOF or an exit word; a number picks one of the last suggestions, and 原文
+    shows the text of the articles the last answer cited (when statutes are imported)."""
+    stdout.write("普法小助手：有啥子法律上的事，直接问我。看法条原文请输入“原文”，输入 q 退出。\n")
     last_suggestions: tuple[Faq, ...] = ()
+    last_citations: tuple[Citation, ...] = ()
     while True:
         stdout.write(PROMPT)
         stdout.flush()
@@ -70,12 +82,16 @@ def run_chat(
         if question.lower() in EXIT_WORDS:
             stdout.write("再见！有事再来问。\n")
             return 0
+        if question in ARTICLE_WORDS and last_citations:
+            stdout.write(format_articles(last_citations, matcher, replies) + "\n\n")
+            continue
         if question.isdigit() and last_suggestions:
             choice = int(question)
             if 1 <= choice <= len(last_suggestions):
                 faq = last_suggestions[choice - 1]
                 picked = MatchResult(Outcome.ANSWERED, 1.0, faq=faq, answer=faq.answer, citations=faq.citations)
                 stdout.write(format_answer(faq, picked, matcher.kb, replies) + "\n\n")
+                last_citations = faq.citations
             else:
                 stdout.write(replies.fallback.format(office=settings.office_contact) + "\n\n")
             last_suggestions = ()
@@ -85,4 +101,5 @@ def run_chat(
         if on_result is not None:
             on_result(question, result, (time.perf_counter() - started) * 1000)
         last_suggestions = result.suggestions if result.status is Outcome.SUGGEST else ()
+        last_citations = result.citations
         stdout.write(format_result(result, matcher.kb, replies, settings.office_contact) + "\n\n")

@@ -88,6 +88,13 @@ def test_statutes_import_then_law_lookup_and_search(knowledge_dir: Path, tmp_pat
     assert "第91条" in found.stdout
     routed = run_pufa(["ask", "--json", "道交法第九十一条"], knowledge_dir, tmp_path)
     assert json.loads(routed.stdout)["answer"].startswith("第九十一条 饮酒后驾驶机动车的")
+    chat = run_pufa(["chat"], knowledge_dir, tmp_path, stdin="喝了酒开车会怎么处罚？\n原文\nq\n")
+    assert "《道路交通安全法》第91条\n第九十一条 饮酒后驾驶机动车的" in chat.stdout
+
+
+def test_chat_says_when_article_texts_are_not_imported(knowledge_dir: Path, tmp_path: Path) -> None:
+    chat = run_pufa(["chat"], knowledge_dir, tmp_path, stdin="喝了酒开车会怎么处罚？\n原文\nq\n")
+    assert "《道路交通安全法》第91条：这一条的原文暂时没有收录" in chat.stdout
 
 
 @pytest.mark.parametrize("question", ["民法典第1079条说的啥", "消法第29条是管啥的"])
