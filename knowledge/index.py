@@ -60,6 +60,7 @@ class CandidateIndex:
         norms = BM25_K1 * (1 - BM25_B + BM25_B * length_of / (float(length_of.mean()) if len(length_of) else 1.0))
         self.idf = {t: math.log(1 + (count - len(d) + 0.5) / (len(d) + 0.5)) for t, d in term_docs.items()}
         self.unseen_idf = math.log(1 + (count + 0.5) / 0.5)
+        self._count = count
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for term, docs in term_docs.items():
             doc_ids = np.frombuffer(docs, dtype=np.int32)
@@ -70,6 +71,13 @@ class CandidateIndex:
                 doc_ids, impacts = doc_ids[keep], impacts[keep]
             self._postings[term] = (doc_ids.copy(), impacts)
         self._owner_array = np.array(owners, dtype=np.int32)
+
+    def document_frequency(self, term: str) -> int:
+        """How many documents hold `term` (recovered from its idf; 0 for an unseen term)."""
+        idf = self.idf.get(term)
+        if idf is None:
+            return 0
+        return round((self._count + 0.5) / (math.exp(idf) - 1) - 0.5)
 
     def search(self, terms: Mapping[str, float], limit: int) -> list[Hit]:
         """The `limit` best FAQs for a query, each scored by its best-matching document.

@@ -19,6 +19,7 @@ from knowledge.articles import ArticleReferenceFinder
 from knowledge.index import CandidateIndex
 from knowledge.model import ArticleNumber, Citation, Faq, KnowledgeBase, MatchResult, Outcome
 from knowledge.text import Analysis, TextAnalyzer, normalize
+from knowledge.typos import HomophoneCorrector
 
 # How many FAQs the index hands to the reranker; more costs latency and rarely changes the top 3.
 CANDIDATES = 20
@@ -35,6 +36,8 @@ WEIGHT_FUZZ = 0.20
 # Share of a question's (rarity-weighted) words an FAQ must contain when the question is too short, or
 # the base too small, for the absolute `min_word_evidence` bar to be reachable at all.
 MIN_WORD_SHARE = 0.7
+# Weight of a word recovered from a pinyin typo (离昏 -> 离婚): strong evidence, a little below typed words.
+TYPO_WEIGHT = 0.7
 # An urgent entry this close to the best candidate is put first rather than answering with a calmer one:
 # missing the emergency step costs more than one extra tap.
 URGENT_WINDOW = 0.10
@@ -92,6 +95,10 @@ class Matcher:
         self._doc_words: list[str] = []
         self._faq_terms: list[frozenset[str]] = []
         self.index = CandidateIndex(self._documents(kb, owners), owners)
+        self._typos = HomophoneCorrector(
+            {t[2:]: self.index.document_frequency(t) for t in self.index.idf if t.startswith("w:")},
+            self.analyzer.synonyms,
+        )
         self._chitchat = {normalize(phrase): reply for phrases, reply in kb.chitchat.values() for phrase in phrases}
         # The index is hundreds of thousands of long-lived objects; without this, every full cyclic-GC
         # pass rescans them all and a question that triggers one waits ~10 ms (the p99 in benchmarks).
@@ -145,29 +152,39 @@ class Matcher:
 
     def rank(self, question: str) -> list[Scored]:
         """Retrieve and rerank; best first. Public so that `pufa kb check` can test collisions."""
-        return self._rank(self.analyzer.analyze(question))
+        return self._rank(self._analyze_question(question))
 
     def rank_for_decision(self, question: str) -> tuple[list[Scored], bool]:
         """The ranking and whether the question says enough to be answered at all (calibration reuses it)."""
-        query = self.analyzer.analyze(question)
+        query = self._analyze_question(question)
         return self._rank(query), len(set(query.words)) >= MIN_ANSWER_WORDS
+
+    def _analyze_question(self, question: str) -> Analysis:
+        """The question's terms plus the words its pinyin typos stand for (at reduced weight)."""
+        query = self.analyzer.analyze(question)
+        corrected = {"w:" + w: TYPO_WEIGHT for w in self._typos.corrections(query.text) if "w:" + w not in query.terms}
+        if not corrected:
+            return query
+        return Analysis(text=query.text, words=query.words, terms=query.terms, recovered=corrected)
 
     def _rank(self, query: Analysis) -> list[Scored]:
         if not query.terms:
             return []
         ceiling = self.index.max_score(query.terms) or 1.0
-        hits = self.index.search(query.terms, CANDIDATES)
+        searched = {**query.terms, **query.recovered}
+        hits = self.index.search(searched, CANDIDATES)
         word_terms = [t for t in query.terms if t.startswith("w:")]
         word_ceiling = sum(self.index.idf.get(t, self.index.unseen_idf) for t in word_terms) / self.index.unseen_idf
         scored = []
         for hit in hits:
             vocabulary = self._faq_terms[hit.faq_index]
-            covered = sum(w * self.index.idf.get(t, 0.0) for t, w in query.terms.items() if t in vocabulary)
+            covered = sum(w * self.index.idf.get(t, 0.0) for t, w in searched.items() if t in vocabulary)
             # In units of "a word as rare as can be" (found in no other document), so that the threshold
             # keeps its meaning as the base grows or shrinks.
             word_evidence = (
-                sum(self.index.idf.get(t, 0.0) for t in word_terms if t in vocabulary) / self.index.unseen_idf
-            )
+                sum(self.index.idf.get(t, 0.0) for t in word_terms if t in vocabulary)
+                + sum(w * self.index.idf.get(t, 0.0) for t, w in query.recovered.items() if t in vocabulary)
+            ) / self.index.unseen_idf
             bm25 = min(hit.score / ceiling, 1.0)
             coverage = min(covered / ceiling, 1.0)
             similarity = fuzz.token_set_ratio(query.spaced, self._doc_words[hit.doc_index]) / 100

@@ -12,7 +12,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import jieba
 import zhconv
@@ -47,6 +47,9 @@ class Analysis:
     text: str  # normalised, synonyms applied, fillers removed
     words: tuple[str, ...]  # content words (jieba, stop words dropped)
     terms: dict[str, float]  # namespaced index terms -> query weight
+    # Words the question seems to mean but misspelt (pinyin typos): searched for, but not part of what
+    # the question itself could be expected to match in full.
+    recovered: dict[str, float] = field(default_factory=dict)
 
     @property
     def spaced(self) -> str:
@@ -74,11 +77,11 @@ class TextAnalyzer:
         stopwords: Iterable[str] = (),
         user_words: Iterable[str] = (),
     ) -> None:
-        self._synonyms = {normalize(k): normalize(v) for k, v in synonyms.items() if normalize(k)}
-        self._synonym_pattern = _alternation(self._synonyms)
+        self.synonyms = {normalize(k): normalize(v) for k, v in synonyms.items() if normalize(k)}
+        self._synonym_pattern = _alternation(self.synonyms)
         self._filler_pattern = _alternation(normalize(f) for f in fillers)
         self._stopwords = frozenset(stopwords)
-        words = set(self._synonyms.values()) | {normalize(w) for w in user_words}
+        words = set(self.synonyms.values()) | {normalize(w) for w in user_words}
         self._tokenizer = _tokenizer_with(frozenset(p for w in words for p in w.split() if len(p) > 1))
 
     def canonical(self, text: str) -> str:
@@ -91,7 +94,7 @@ class TextAnalyzer:
     def _replace_synonym(self, match: re.Match[str]) -> str:
         """The term for a matched word, unless the text already spells out that term here
         (摩托 inside 摩托车 must not become 摩托车车)."""
-        term = self._synonyms[match.group(0)]
+        term = self.synonyms[match.group(0)]
         return match.group(0) if match.string.startswith(term, match.start()) else term
 
     def strip_fillers(self, text: str) -> str:

@@ -1,0 +1,30 @@
+"""Pinyin typo recovery: a stretch that sounds like a common word of the base stands for that word."""
+
+from __future__ import annotations
+
+from knowledge.typos import HomophoneCorrector
+
+FREQUENCY = {"赡养": 60, "赡仰": 1, "山羊": 2, "离婚": 80, "举报": 40, "举保": 1, "领了": 30, "欺凌": 12}
+
+
+def test_a_typo_recovers_the_dominant_word_of_its_sound() -> None:
+    corrector = HomophoneCorrector(FREQUENCY, {})
+    assert corrector.corrections("儿子不山养老人") == {"赡养"}  # 赡仰 and 山羊 are rare next to 赡养
+    assert corrector.corrections("想离昏") == {"离婚"}
+    assert corrector.corrections("怎么举保") == {"举报"}  # a typo form present in the base still recovers
+
+
+def test_words_spelt_right_and_particle_phrases_are_left_alone() -> None:
+    corrector = HomophoneCorrector(FREQUENCY, {})
+    assert corrector.corrections("我要离婚") == set()
+    assert corrector.corrections("被欺零了") == {"欺凌"}  # not 领了, a phrase ending in a particle
+
+
+def test_an_ambiguous_sound_recovers_nothing() -> None:
+    corrector = HomophoneCorrector({"工伤": 10, "攻伤": 9}, {})
+    assert corrector.corrections("工商") == set()
+
+
+def test_synonym_keys_lead_to_their_term() -> None:
+    corrector = HomophoneCorrector({"烟花爆竹": 50}, {"鞭炮": "烟花爆竹"})
+    assert corrector.corrections("在家做鞭跑") == {"烟花爆竹"}
