@@ -175,16 +175,16 @@ class Matcher:
         hits = self.index.search(searched, CANDIDATES)
         word_terms = [t for t in query.terms if t.startswith("w:")]
         word_ceiling = sum(self.index.idf.get(t, self.index.unseen_idf) for t in word_terms) / self.index.unseen_idf
+        weighted = {t: w * self.index.idf.get(t, 0.0) for t, w in searched.items()}
+        word_weights = {t: self.index.idf.get(t, 0.0) for t in word_terms}
+        word_weights.update({t: weighted[t] for t in query.recovered})
         scored = []
         for hit in hits:
             vocabulary = self._faq_terms[hit.faq_index]
-            covered = sum(w * self.index.idf.get(t, 0.0) for t, w in searched.items() if t in vocabulary)
+            covered = sum(weighted[t] for t in vocabulary.intersection(weighted))
             # In units of "a word as rare as can be" (found in no other document), so that the threshold
             # keeps its meaning as the base grows or shrinks.
-            word_evidence = (
-                sum(self.index.idf.get(t, 0.0) for t in word_terms if t in vocabulary)
-                + sum(w * self.index.idf.get(t, 0.0) for t, w in query.recovered.items() if t in vocabulary)
-            ) / self.index.unseen_idf
+            word_evidence = sum(word_weights[t] for t in vocabulary.intersection(word_weights)) / self.index.unseen_idf
             bm25 = min(hit.score / ceiling, 1.0)
             coverage = min(covered / ceiling, 1.0)
             similarity = fuzz.token_set_ratio(query.spaced, self._doc_words[hit.doc_index]) / 100
