@@ -18,11 +18,12 @@ class Verdict(Enum):
 
     ALLOW = "allow"
     NOTIFY = "notify"  # over the limit: answer once with a polite notice
-    DROP = "drop"  # still over the limit and already told: stay silent
+    DROP = "drop"  # still over the limit and told within the window: stay silent
 
 
 class SlidingWindowLimiter:
-    """At most `limit` questions per user within `window` seconds; the first refusal is announced."""
+    """At most `limit` questions per user within `window` seconds. A refusal is announced at most once a
+    window: a steady flooder gets one notice a minute, not one each time the window lets a question by."""
 
     def __init__(self, limit: int, window: float = WINDOW_SECONDS,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -30,7 +31,7 @@ class SlidingWindowLimiter:
         self.window = window
         self._clock = clock
         self._recent: dict[int, deque[float]] = {}
-        self._notified: set[int] = set()
+        self._notified: dict[int, float] = {}  # user -> when last told
 
     def check(self, user_id: int) -> Verdict:
         """Count one question from `user_id` and say whether to answer it."""
@@ -42,15 +43,15 @@ class SlidingWindowLimiter:
             recent.popleft()
         if len(recent) < self.limit:
             recent.append(now)
-            self._notified.discard(user_id)
             return Verdict.ALLOW
-        if user_id in self._notified:
+        told = self._notified.get(user_id)
+        if told is not None and now - told < self.window:
             return Verdict.DROP
-        self._notified.add(user_id)
+        self._notified[user_id] = now
         return Verdict.NOTIFY
 
     def _prune(self, now: float) -> None:
         idle = [uid for uid, times in self._recent.items() if not times or now - times[-1] >= self.window]
         for uid in idle:
             del self._recent[uid]
-            self._notified.discard(uid)
+            self._notified.pop(uid, None)
