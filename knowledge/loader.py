@@ -18,8 +18,9 @@ import yaml
 
 from knowledge.model import Citation, Faq, KnowledgeBase, Law, SourceRef, Topic
 
-# A real FAQ file is a few hundred KB at most; 2 MB leaves room and keeps a pasted dump from stalling a reload.
-MAX_FILE_BYTES = 2_000_000
+# The largest real FAQ file is under 100 KB; 1 MB leaves ten times the room and bounds how long a pasted dump
+# can keep a reload busy (PyYAML is pure Python: about 10 s of CPU for a pathological 1 MB file).
+MAX_FILE_BYTES = 1_000_000
 # An FAQ entry is at most four levels deep (list > entry > citations > citation). PyYAML composes nodes
 # recursively, so a file of thousands of nested brackets would otherwise end in a RecursionError traceback.
 MAX_NESTING_DEPTH = 20
