@@ -8,6 +8,7 @@ when something is close; otherwise admit not knowing. Thresholds are named and w
 
 from __future__ import annotations
 
+import bisect
 import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -99,6 +100,12 @@ class Matcher:
             {t[2:]: self.index.document_frequency(t) for t in self.index.idf if t.startswith("w:")},
             self.analyzer.synonyms,
         )
+        self._citations_by_law: dict[str, list[tuple[float, int]]] = {}
+        for position, faq in enumerate(kb.faqs):
+            for citation in faq.citations:
+                self._citations_by_law.setdefault(citation.law, []).append((_article_order(citation.article), position))
+        for cited in self._citations_by_law.values():
+            cited.sort()
         self._chitchat = {normalize(phrase): reply for phrases, reply in kb.chitchat.values() for phrase in phrases}
         # The index is hundreds of thousands of long-lived objects; without this, every full cyclic-GC
         # pass rescans them all and a question that triggers one waits ~10 ms (the p99 in benchmarks).
@@ -195,17 +202,21 @@ class Matcher:
 
     def _nearest_articles(self, law: str, article: ArticleNumber) -> tuple[Faq, ...]:
         """Entries citing the articles of `law` closest in number to `article` (neighbours often share a
-        chapter and a subject)."""
+        chapter and a subject). A binary search in the law's sorted citations, walking outwards."""
+        cited = self._citations_by_law.get(law, [])
         target = _article_order(article)
-        distances: dict[str, tuple[float, int, Faq]] = {}
-        for position, faq in enumerate(self.kb.faqs):
-            for c in faq.citations:
-                if c.law == law:
-                    distance = abs(_article_order(c.article) - target)
-                    if faq.id not in distances or distance < distances[faq.id][0]:
-                        distances[faq.id] = (distance, position, faq)
-        ranked = sorted(distances.values(), key=lambda d: (d[0], d[1]))
-        return tuple(faq for _, _, faq in ranked[:MAX_SUGGESTIONS])
+        right = bisect.bisect_left(cited, (target, -1))
+        left = right - 1
+        chosen: dict[int, None] = {}
+        while len(chosen) < MAX_SUGGESTIONS and (left >= 0 or right < len(cited)):
+            take_left = right >= len(cited) or (left >= 0 and target - cited[left][0] <= cited[right][0] - target)
+            if take_left:
+                chosen.setdefault(cited[left][1])
+                left -= 1
+            else:
+                chosen.setdefault(cited[right][1])
+                right += 1
+        return tuple(self.kb.faqs[position] for position in chosen)
 
     def _answer_article(self, law: str, article: ArticleNumber) -> MatchResult:
         """Route a question that names an article to that article: its text when statutes are loaded,
