@@ -106,6 +106,7 @@ class Matcher:
                 self._citations_by_law.setdefault(citation.law, []).append((_article_order(citation.article), position))
         for cited in self._citations_by_law.values():
             cited.sort()
+        kb.faqs_citing("", 0)  # builds the base's citation lookup now rather than on the first article question
         self._chitchat = {normalize(phrase): reply for phrases, reply in kb.chitchat.values() for phrase in phrases}
         # The index is hundreds of thousands of long-lived objects; without this, every full cyclic-GC
         # pass rescans them all and a question that triggers one waits ~10 ms (the p99 in benchmarks).

@@ -127,7 +127,15 @@ class KnowledgeBase:
 
     def faqs_citing(self, law: str, article: ArticleNumber) -> tuple[Faq, ...]:
         """Entries that cite one article, in knowledge-base order."""
-        return tuple(f for f in self.faqs if any(c.law == law and str(c.article) == str(article) for c in f.citations))
+        cached: dict[tuple[str, str], tuple[Faq, ...]] | None = self.__dict__.get("_citing_cache")
+        if cached is None:
+            grouped: dict[tuple[str, str], list[Faq]] = {}
+            for faq in self.faqs:
+                for key in dict.fromkeys((c.law, str(c.article)) for c in faq.citations):
+                    grouped.setdefault(key, []).append(faq)
+            cached = {key: tuple(faqs) for key, faqs in grouped.items()}
+            object.__setattr__(self, "_citing_cache", cached)
+        return cached.get((law, str(article)), ())
 
     def topic_name(self, topic_id: str) -> str:
         """Display name of a topic, falling back to its id for a topic not listed in topics.yaml."""
