@@ -173,7 +173,6 @@ class MatchResult:
     answer: str | None = None
     citations: tuple[Citation, ...] = ()
     suggestions: tuple[Faq, ...] = ()
-    article_ref: ArticleRef | None = None
     chitchat: str | None = None
 
     def to_json(self) -> dict[str, Any]:
