@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge.loader import KnowledgeBaseError, Problem, read_yaml
 from knowledge.model import Citation, Law
+from knowledge.yaml_source import KnowledgeBaseError, Problem, read_yaml
 
 # Name the law's version next to an answer when it took effect this recently: villagers may have heard
 # the old rule or seen old article numbers on leaflets (治安管理处罚法 2026, 生态环境法典 2026).
