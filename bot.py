@@ -16,6 +16,7 @@ from analytics.store import AnalyticsStore, load_or_create_secret
 from handlers.app import TelegramConnection, build_application
 from handlers.rate_limit import SlidingWindowLimiter
 from handlers.services import AnalyticsRecorder, BotServices, Engine, EngineSlot
+from handlers.update_journal import UpdateJournal
 from knowledge import BUNDLED_KNOWLEDGE_DIR
 from knowledge.loader import load_knowledge_base
 from knowledge.matcher import Matcher
@@ -79,7 +80,7 @@ def serve(settings: Settings) -> int:
     # httpx logs every request URL at INFO, and the URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     app = build_application(TelegramConnection.for_base_url(token, settings.telegram_base_url),
-                            build_services(settings))
+                            build_services(settings), UpdateJournal(settings.data_dir / "updates.sqlite"))
     if settings.webhook_url:
         app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
                         webhook_url=settings.webhook_url, allowed_updates=Update.ALL_TYPES)

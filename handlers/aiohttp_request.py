@@ -16,6 +16,8 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from handlers.update_journal import settle_current_update
+
 # PTB's HTTPXRequest defaults, kept so that timeouts mean what they meant before the switch.
 DEFAULT_READ_TIMEOUT_S = 5.0
 DEFAULT_WRITE_TIMEOUT_S = 5.0
@@ -80,6 +82,8 @@ class AiohttpRequest(BaseRequest):
         timeout = aiohttp.ClientTimeout(total=_sum(write, read), connect=_sum(pool, connect),
                                         sock_connect=connect, sock_read=read)
         data = _form(request_data) if request_data else None
+        if not url.endswith("/getUpdates"):
+            settle_current_update()
         try:
             async with self._session.request(method, url, data=data, timeout=timeout) as response:
                 return response.status, await response.read()

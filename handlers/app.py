@@ -20,6 +20,7 @@ from telegram.ext import (
 from handlers import admin, broadcast, buttons, law, questions, report, start, topics
 from handlers.aiohttp_request import AiohttpRequest
 from handlers.services import SERVICES_KEY, BotServices
+from handlers.update_journal import JournaledApplication, JournaledQueue, UpdateJournal, replay_pending
 
 # Updates handled at once: answering is mostly waiting on Telegram's HTTP round trip, so a few dozen in
 # flight keep one slow send from holding up everyone; more only lengthens the queue inside the bot.
@@ -48,10 +49,16 @@ class TelegramConnection:
         return cls(token, base_url, f"{root}/file/bot")
 
 
-def build_application(connection: TelegramConnection, svc: BotServices) -> Application:  # type: ignore[type-arg]
-    """A ready-to-run Application with all handlers and the services in `bot_data`."""
+def build_application(
+    connection: TelegramConnection, svc: BotServices, journal: UpdateJournal | None = None
+) -> Application:  # type: ignore[type-arg]
+    """A ready-to-run Application with all handlers and the services in `bot_data`. With a `journal`,
+    updates fetched but not finished by a crashed run are handled first on the next start."""
     builder = (ApplicationBuilder().token(connection.token).concurrent_updates(CONCURRENT_UPDATES)
                .request(AiohttpRequest(CONNECTION_POOL_SIZE)).get_updates_request(AiohttpRequest()))
+    if journal is not None:
+        builder = (builder.update_queue(JournaledQueue(journal)).application_class(JournaledApplication)
+                   .post_init(replay_pending))
     if connection.base_url:
         builder = builder.base_url(connection.base_url)
     if connection.base_file_url:
@@ -88,4 +95,6 @@ async def _close_analytics(app: Application) -> None:  # type: ignore[type-arg]
     """Flush pending analytics when the application shuts down (SIGTERM, SIGINT or a test's stop)."""
     svc: BotServices = app.bot_data[SERVICES_KEY]
     svc.analytics.close()
+    if isinstance(app.update_queue, JournaledQueue):
+        app.update_queue.journal.close()
 
