@@ -9,7 +9,6 @@ from telegram.ext import ContextTypes
 
 from handlers.answers import Reply, citing_reply, send_reply
 from handlers.services import services
-from knowledge.articles import ArticleReferenceFinder
 from knowledge.model import Citation
 
 
@@ -29,8 +28,9 @@ async def show_law(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not context.args:
         await send_reply(message, Reply((html.escape(svc.messages.text("law_usage")),)), svc)
         return
-    kb = svc.engine.current.kb
-    reference = ArticleReferenceFinder(kb.laws.values()).find(article_query(context.args))
+    engine = svc.engine.current
+    kb = engine.kb
+    reference = engine.matcher.articles.find(article_query(context.args))
     if reference is None:
         await send_reply(message, Reply((html.escape(svc.messages.text("law_unknown")),)), svc)
         return

@@ -91,7 +91,7 @@ class Matcher:
         self.statutes = statutes
         user_words = [w for faq in kb.faqs for w in faq.keywords]
         self.analyzer = TextAnalyzer(kb.synonyms, kb.fillers, kb.stopwords, user_words)
-        self._articles = ArticleReferenceFinder(kb.laws.values())
+        self.articles = ArticleReferenceFinder(kb.laws.values())
         owners: list[int] = []
         self._doc_words: list[str] = []
         self._faq_terms: list[frozenset[str]] = []
@@ -140,7 +140,7 @@ class Matcher:
         reply = self._chitchat.get(text)
         if reply is not None:
             return MatchResult(Outcome.FALLBACK, 0.0, chitchat=reply)
-        reference = self._articles.find(text)
+        reference = self.articles.find(text)
         if reference is None:
             ranked, answerable = self.rank_for_decision(question)
             return decide(ranked, answerable, self.thresholds)
@@ -148,7 +148,7 @@ class Matcher:
         # numbers on old leaflets are stale after a revision (治安管理处罚法 2025: 殴打他人 43 -> 51).
         # If the words alone confidently reach an entry of the same law that cites another article,
         # trust the words.
-        ranked, answerable = self.rank_for_decision(self._articles.remove(text))
+        ranked, answerable = self.rank_for_decision(self.articles.remove(text))
         by_words = decide(ranked, answerable, self.thresholds)
         if (
             by_words.faq is not None

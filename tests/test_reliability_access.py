@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 import sqlite3
 from pathlib import Path
 
 import pytest
 from bot_harness import ADMIN_ID, SECRET, bot_settings, running_bot
 from fake_bot_api import BOT_USERNAME, TOKEN, FakeBotApi
-from test_reliability_crash_restart import bot_env, start_bot, wait_exit
+from test_reliability_crash_restart import bot_env, kill_leftover, start_bot, stop_bot
 
 from analytics.pseudonym import pseudonymise
 
@@ -121,13 +120,9 @@ async def test_token_and_secret_never_appear_in_the_bots_log_through_faults(
         await api.start(port)
         await api.send_text(8204, "喝了酒开车会怎么处罚？")
         await api.wait_sent(1, chat_id=8204, timeout=30)
-        bot.send_signal(signal.SIGTERM)
-        await api.release_polls()
-        assert await wait_exit(bot) == 0
+        await stop_bot(bot, api)
     finally:
-        if bot is not None and bot.poll() is None:
-            bot.kill()
-        await api.stop()
+        await kill_leftover(bot, api)
     text = log.read_text(encoding="utf-8", errors="replace")
     assert "Internal Server Error" in text and "Unauthorized" in text, "the faults were logged"
     secret_part = TOKEN.split(":", 1)[1]

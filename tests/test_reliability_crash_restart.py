@@ -58,6 +58,20 @@ async def wait_exit(bot: subprocess.Popen[bytes]) -> int:
     return bot.returncode
 
 
+async def stop_bot(bot: subprocess.Popen[bytes], api: FakeBotApi) -> None:
+    """SIGTERM, let the pending long poll return, and require a clean exit."""
+    bot.send_signal(signal.SIGTERM)
+    await api.release_polls()
+    assert await wait_exit(bot) == 0
+
+
+async def kill_leftover(bot: subprocess.Popen[bytes] | None, api: FakeBotApi) -> None:
+    """Whatever a failed test left running is killed, and the fake Bot API stopped."""
+    if bot is not None and bot.poll() is None:
+        bot.kill()
+    await api.stop()
+
+
 def answered(api: FakeBotApi) -> dict[int, int]:
     """Replies per villager so far."""
     return {chat: len(api.sent(chat_id=chat)) for chat in VILLAGERS if api.sent(chat_id=chat)}
@@ -97,13 +111,9 @@ async def test_kill_9_mid_load_then_restart_loses_nothing_acknowledged_and_answe
         unconfirmed = [chat for chat, update in update_of.items() if update >= confirmed]
         await api.wait_for(lambda a: all(chat in answered(a) for chat in unconfirmed), timeout=30)
         await api.wait_for(lambda a: not a._updates, timeout=10)
-        bot.send_signal(signal.SIGTERM)
-        await api.release_polls()
-        assert await wait_exit(bot) == 0
+        await stop_bot(bot, api)
     finally:
-        if bot is not None and bot.poll() is None:
-            bot.kill()
-        await api.stop()
+        await kill_leftover(bot, api)
 
     replies = answered(api)
     assert all(count == 1 for count in replies.values()), "no villager was answered twice"
