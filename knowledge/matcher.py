@@ -99,6 +99,7 @@ class Matcher:
         self._typos = HomophoneCorrector(
             {t[2:]: self.index.document_frequency(t) for t in self.index.idf if t.startswith("w:")},
             self.analyzer.synonyms,
+            self.analyzer.stopwords,
         )
         self._citations_by_law: dict[str, list[tuple[float, int]]] = {}
         for position, faq in enumerate(kb.faqs):
@@ -170,7 +171,8 @@ class Matcher:
     def _analyze_question(self, question: str) -> Analysis:
         """The question's terms plus the words its pinyin typos stand for (at reduced weight)."""
         query = self.analyzer.analyze(question)
-        corrected = {"w:" + w: TYPO_WEIGHT for w in self._typos.corrections(query.text) if "w:" + w not in query.terms}
+        typos = self._typos.corrections(query.text, self.analyzer.tokens(query.text))
+        corrected = {"w:" + w: TYPO_WEIGHT for w in typos if "w:" + w not in query.terms}
         if not corrected:
             return query
         return Analysis(text=query.text, words=query.words, terms=query.terms, recovered=corrected)

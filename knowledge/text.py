@@ -18,6 +18,8 @@ import jieba
 import zhconv
 from pypinyin import Style, lazy_pinyin
 
+from knowledge.typos import Token
+
 # Questions longer than this are cut for matching (not refused): the legal point of a story sits in its
 # first few sentences, and bounded input keeps the worst-case latency bounded.
 MAX_QUESTION_CHARS = 300
@@ -103,6 +105,18 @@ class TextAnalyzer:
             return text
         stripped = " ".join(self._filler_pattern.sub(" ", text).split())
         return stripped or text
+
+    @property
+    def stopwords(self) -> frozenset[str]:
+        """Words that carry no meaning here (from synonyms.yaml)."""
+        return self._stopwords
+
+    def tokens(self, clean: str) -> list[Token]:
+        """`clean` (an `Analysis.text`) cut into words with their positions, for typo recovery."""
+        return [
+            Token(start, end, self._tokenizer.FREQ.get(word, 0) > 0)
+            for word, start, end in self._tokenizer.tokenize(clean)
+        ]
 
     def analyze(self, text: str) -> Analysis:
         """Full pipeline for one text; used identically for questions and FAQ texts."""

@@ -4,13 +4,19 @@ People type Chinese by pinyin and pick the wrong character of the same sound. A 
 stretch of the question that sounds exactly like a common word of the knowledge base, but is not that
 word, very likely stands for it. The correction is *added* to the question's terms, never substituted,
 so a real word that happens to sound like another keeps its own evidence.
+
+A typo replaces a whole word, so the stretch must start where a word of the question starts and end
+where one ends, or inside a word the dictionary does not know (补尝款, 信方局 are unknown; 砌|围墙 is
+not a typo of 气味). Without that, any two neighbouring characters of a story (把钱 -> 八千, 他们 ->
+它们) would add a rare, wrong word to the question.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from pypinyin import Style, lazy_pinyin
 
@@ -21,8 +27,19 @@ MIN_WORD, MAX_WORD = 2, 4
 # sound: the knowledge base itself contains typo forms (alternates are written with them), which
 # are rare next to the real word.
 DOMINANCE = 3
-# Words ending in a particle (领了, 打的) are phrases, not terms a typo would stand for.
-_PARTICLES = frozenset("了的着过吗呢吧啊")
+# Words ending in a particle (领了, 打的, 卖得) are phrases, not terms a typo would stand for.
+_PARTICLES = frozenset("了的得着过吗呢吧啊")
+# A stretch holding a function character (的, 把, 们 …) is grammar, not a misspelt term (我把 -> 我爸).
+_FUNCTION_CHARS = frozenset("的了得着过吗呢吧啊把们是在我你他她它这那也都就")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of the question as segmented: where it is, and whether the dictionary knows it."""
+
+    start: int
+    end: int
+    known: bool
 
 
 def _sound(text: str) -> str:
@@ -32,7 +49,9 @@ def _sound(text: str) -> str:
 class HomophoneCorrector:
     """Maps the toneless pinyin of the base's common words (and synonym keys) back to the term."""
 
-    def __init__(self, frequency: Mapping[str, int], synonyms: Mapping[str, str]) -> None:
+    def __init__(self, frequency: Mapping[str, int], synonyms: Mapping[str, str], ignore: Iterable[str] = ()) -> None:
+        """`ignore`: words never read as typos (the base's stop words: 知道 is not a typo of 指导)."""
+        self._ignore = frozenset(ignore)
         self._frequency = {
             w: n
             for w, n in frequency.items()
@@ -51,16 +70,37 @@ class HomophoneCorrector:
             if len(ranked) == 1 or ranked[0][1] >= DOMINANCE * ranked[1][1]:
                 self._word_of_sound[sound] = ranked[0][0]
 
-    def corrections(self, text: str) -> set[str]:
-        """Common words of the base that stretches of `text` sound like but do not spell."""
+    def corrections(self, text: str, tokens: Sequence[Token] | None = None) -> set[str]:
+        """Common words of the base that stretches of `text` sound like but do not spell. With the
+        question's `tokens`, only stretches aligned to its words count (see the module docstring)."""
+        starts = {t.start for t in tokens} if tokens is not None else None
+        # Where a stretch may end: at a word's end, or anywhere inside a word the dictionary lacks.
+        ends = (
+            {t.end for t in tokens} | {i for t in tokens if not t.known for i in range(t.start + 1, t.end)}
+            if tokens is not None
+            else None
+        )
+        # A typo often breaks segmentation into a lone character and a wrong word (戒|读出来): a stretch
+        # starting with a lone character may end anywhere.
+        loose = {t.start for t in tokens if t.end - t.start == 1} if tokens is not None else set()
         found = set()
-        for run in _CJK_RUN.findall(text):
+        for match in _CJK_RUN.finditer(text):
+            run, offset = match.group(0), match.start()
             syllables = lazy_pinyin(run, style=Style.NORMAL, errors="ignore")
             if len(syllables) != len(run):
                 continue
             for size in range(MIN_WORD, MAX_WORD + 1):
                 for start in range(len(run) - size + 1):
+                    at = offset + start
+                    if (
+                        starts is not None
+                        and ends is not None
+                        and (at not in starts or (at + size not in ends and at not in loose))
+                    ):
+                        continue
                     piece = run[start : start + size]
+                    if piece in self._ignore or _FUNCTION_CHARS.intersection(piece):
+                        continue
                     word = self._word_of_sound.get("".join(syllables[start : start + size]))
                     if word is not None and word != piece and word not in run:
                         found.add(word)

@@ -28,3 +28,22 @@ def test_an_ambiguous_sound_recovers_nothing() -> None:
 def test_synonym_keys_lead_to_their_term() -> None:
     corrector = HomophoneCorrector({"烟花爆竹": 50}, {"鞭炮": "烟花爆竹"})
     assert corrector.corrections("在家做鞭跑") == {"烟花爆竹"}
+
+
+def test_with_the_question_s_words_only_whole_word_stretches_count() -> None:
+    from knowledge.typos import Token
+
+    corrector = HomophoneCorrector({"赡养": 60, "抢险": 20, "八千": 5, "补偿": 40}, {})
+    # 交强险: the stretch 强险 sounds like 抢险 but starts inside the word.
+    assert corrector.corrections("交强险过期", [Token(0, 3, True), Token(3, 5, True)]) == set()
+    # 把钱 holds a function character: grammar, not a misspelt 八千.
+    assert corrector.corrections("我把钱转了", [Token(0, 1, True), Token(1, 2, True), Token(2, 3, True)]) == set()
+    # 补尝款 is a word the dictionary does not know: a stretch may end inside it.
+    assert corrector.corrections("补尝款", [Token(0, 3, False)]) == {"补偿"}
+    # A lone character followed by a wrong word (山|养老|人) is how a typo breaks segmentation.
+    assert corrector.corrections("山养老人", [Token(0, 1, True), Token(1, 3, True), Token(3, 4, True)]) == {"赡养"}
+
+
+def test_stop_words_are_never_read_as_typos() -> None:
+    corrector = HomophoneCorrector({"指导": 30}, {}, ignore={"知道"})
+    assert corrector.corrections("知道") == set()
