@@ -31,9 +31,9 @@ from knowledge.matcher import Matcher, Scored, Thresholds, decide  # noqa: E402
 from knowledge.model import Outcome  # noqa: E402
 
 GRID = {
-    "answer": [0.28, 0.32, 0.36, 0.40, 0.44, 0.48, 0.52, 0.56],
-    "margin": [0.0, 0.03, 0.06, 0.09, 0.12, 0.15, 0.18],
-    "suggest": [0.20, 0.25],
+    "answer": [0.10, 0.12, 0.14, 0.16, 0.18, 0.20, 0.22, 0.25, 0.28],
+    "margin": [0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.10],
+    "suggest": [0.06, 0.08],
     "min_word_evidence": [0.0, 1.0, 1.3, 1.5, 1.7, 2.0],
 }
 
@@ -96,8 +96,11 @@ def main() -> None:
         # Self-supervised: every alternate held out of the index and asked of it, labelled with its own
         # entry's citations. Thresholds chosen here never see the evaluation questions.
         rows = [
-            Ranked(LabelledQuestion(h.faq.id, h.text, frozenset(c.label for c in h.faq.citations), "kb"),
-                   h.ranked, h.answerable)
+            Ranked(
+                LabelledQuestion(h.faq.id, h.text, frozenset(c.label for c in h.faq.citations), "kb"),
+                h.ranked,
+                h.answerable,
+            )
             for h in held_out_rankings(kb)
         ]
     else:
@@ -119,8 +122,10 @@ def main() -> None:
     f = figures(rows, final)
     current = figures(rows, Thresholds())
     print(f"all   {f.top1:>7.3f}{f.top3:>7.3f}{f.wrong:>7.3f}{f.oos_answered:>9.3f}  best on all: {final}")
-    print(f"now   {current.top1:>7.3f}{current.top3:>7.3f}{current.wrong:>7.3f}{current.oos_answered:>9.3f}"
-          f"  current defaults: {Thresholds()}")
+    print(
+        f"now   {current.top1:>7.3f}{current.top3:>7.3f}{current.wrong:>7.3f}{current.oos_answered:>9.3f}"
+        f"  current defaults: {Thresholds()}"
+    )
 
 
 if __name__ == "__main__":

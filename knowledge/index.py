@@ -1,8 +1,8 @@
 """The candidate index: BM25 over weighted word, bigram and pinyin terms, with impact-capped postings.
 
 Why not an off-the-shelf BM25 package: we need per-namespace term weights (a pinyin bigram is weaker
-evidence than a word), documents that point to their FAQ (an alternate is a document; an FAQ scores as
-its best document), and postings capped at build time so that a query's cost stops growing with the
+evidence than a word), documents that point to their FAQ (an FAQ scores as its best document; the matcher
+gives each FAQ one document), and postings capped at build time so that a query's cost stops growing with the
 size of the base (static index pruning: each term keeps only its highest-impact documents). The
 scoring itself is textbook Okapi BM25.
 """
@@ -26,19 +26,19 @@ MAX_POSTINGS_PER_TERM = 400
 
 @dataclass(frozen=True)
 class Hit:
-    """An FAQ found by the index: its position, best BM25 score and which of its documents scored it."""
+    """An FAQ found by the index: its position and its BM25 score (its best document's)."""
 
     faq_index: int
     score: float
-    doc_index: int
 
 
 class CandidateIndex:
     """Inverted index from terms to (document, impact); documents map many-to-one onto FAQs."""
 
-    def __init__(self, documents: Iterable[Mapping[str, float]], owners: Sequence[int]) -> None:
+    def __init__(self, documents: Iterable[Mapping[str, float]], owners: Sequence[int], b: float = BM25_B) -> None:
         """Index `documents` (term -> weight maps), consumed once; `owners[i]` is document i's FAQ and
-        may be filled while the documents are produced, so that no document needs to stay in memory."""
+        may be filled while the documents are produced, so that no document needs to stay in memory.
+        `b`: how much a long document is discounted (BM25's length normalisation)."""
         # Postings are gathered in compact typed arrays (8 bytes a posting) rather than Python tuples:
         # a 50,000-entry base has tens of millions of them.
         term_docs: dict[str, array[int]] = {}
@@ -57,7 +57,7 @@ class CandidateIndex:
             raise ValueError("every document needs an owning FAQ")
         count = max(len(lengths), 1)
         length_of = np.frombuffer(lengths, dtype=np.float32) if lengths else np.zeros(0, dtype=np.float32)
-        norms = BM25_K1 * (1 - BM25_B + BM25_B * length_of / (float(length_of.mean()) if len(length_of) else 1.0))
+        norms = BM25_K1 * (1 - b + b * length_of / (float(length_of.mean()) if len(length_of) else 1.0))
         self.idf = {t: math.log(1 + (count - len(d) + 0.5) / (len(d) + 0.5)) for t, d in term_docs.items()}
         self.unseen_idf = math.log(1 + (count + 0.5) / 0.5)
         self._count = count
@@ -98,16 +98,10 @@ class CandidateIndex:
         best = order[first]
         if len(best) > limit:
             best = best[np.argpartition(-doc_scores[best], limit - 1)[:limit]]
-        hits = [Hit(int(owners[i]), float(doc_scores[i]), int(unique_docs[i])) for i in best]
+        hits = [Hit(int(owners[i]), float(doc_scores[i])) for i in best]
         return sorted(hits, key=lambda h: (-h.score, h.faq_index))
 
-    def max_score(self, terms: Mapping[str, float]) -> float:
-        """What an average-length document holding every query term would score: the query's own ceiling,
-        used to normalise BM25 into 0–1 so that one threshold works for short and long questions alike.
-        Terms the base has never seen count as the rarest possible: a question made of unknown words is
-        far from everything, not close to the one word it shares."""
-        ceiling = 0.0
-        for term, weight in terms.items():
-            idf = self.idf.get(term, self.unseen_idf)
-            ceiling += weight * idf * weight * (BM25_K1 + 1) / (weight + BM25_K1)
-        return ceiling
+    def upper_bound(self, terms: Mapping[str, float]) -> float:
+        """No document can score more than this for `terms` (each term's saturation limit); unseen terms
+        count as the rarest possible, so a question of unknown words stays far from everything."""
+        return sum(weight * self.idf.get(term, self.unseen_idf) * (BM25_K1 + 1) for term, weight in terms.items())
