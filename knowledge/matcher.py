@@ -1,4 +1,4 @@
-"""Question -> answered / suggest / fallback: route article references, retrieve, rerank, decide.
+"""Question -> answered / suggest / fallback: route article references, rank FAQs, decide.
 
 A wrong confident answer is the worst outcome, so the decision is deliberately conservative: answer
 only when the best FAQ is clearly good *and* clearly better than a different runner-up; offer choices
@@ -20,7 +20,7 @@ from knowledge.model import ArticleNumber, Citation, Faq, KnowledgeBase, MatchRe
 from knowledge.text import Analysis, TextAnalyzer, normalize
 from knowledge.typos import HomophoneCorrector
 
-# How many FAQs the index hands to the reranker; more costs latency and rarely changes the top 3.
+# How many FAQs the index returns for the decision and the suggestions; more costs latency, not quality.
 CANDIDATES = 20
 MAX_SUGGESTIONS = 3
 # Each FAQ is indexed as ONE document made of all its phrasings, so a new question scores by how many
@@ -71,7 +71,7 @@ class StatuteLookup(Protocol):
 
 @dataclass(frozen=True)
 class Scored:
-    """One reranked candidate."""
+    """One ranked candidate."""
 
     faq: Faq
     score: float
@@ -152,7 +152,7 @@ class Matcher:
         return self._answer_article(reference.law, reference.article)
 
     def rank(self, question: str) -> list[Scored]:
-        """Retrieve and rerank; best first. Public so that `pufa kb check` can test collisions."""
+        """Rank the FAQs for a question, best first. Public so that `pufa kb check` can test collisions."""
         return self._rank(self._analyze_question(question))
 
     def rank_for_decision(self, question: str) -> tuple[list[Scored], bool]:

@@ -44,7 +44,7 @@ jieba.setLogLevel(logging.WARNING)
 
 @dataclass(frozen=True)
 class Analysis:
-    """A text reduced to what the index and the reranker compare."""
+    """A text reduced to what the index and the matcher compare."""
 
     text: str  # normalised, synonyms applied, fillers removed
     words: tuple[str, ...]  # content words (jieba, stop words dropped)
@@ -52,11 +52,6 @@ class Analysis:
     # Words the question seems to mean but misspelt (pinyin typos): searched for, but not part of what
     # the question itself could be expected to match in full.
     recovered: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def spaced(self) -> str:
-        """Words joined by spaces: rapidfuzz's token scorers need spaces to see Chinese words."""
-        return " ".join(self.words)
 
 
 def normalize(text: str) -> str:
