@@ -56,7 +56,7 @@ class Thresholds:
     """
 
     answer: float = 0.18  # the best FAQ's score must reach this to be answered
-    margin: float = 0.02  # ...and beat the best FAQ that does not share a citation with it by this much
+    margin: float = 0.05  # ...and beat the best FAQ that does not share a citation with it by this much
     suggest: float = 0.06  # below this nothing is close enough even to suggest
     # *Words* shared with the FAQ, weighted by rarity (1.0 = one word as rare as can be): chit-chat and
     # other domains share only common characters and filler, never the rare legal words.
