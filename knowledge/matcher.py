@@ -50,7 +50,7 @@ class Thresholds:
     could score for this question; a good match is typically 0.2–0.5).
 
     Chosen with `benchmarks/calibrate.py` (figures in docs/benchmarks.md): on ../shared/eval/dev.jsonl
-    these keep wrong confident answers under 2 % of in-scope questions and answer no out-of-scope one,
+    these keep wrong confident answers near 2 % of in-scope questions and answer no out-of-scope one,
     and on the knowledge base's own held-out alternates (no evaluation data) they stay near the
     best trade-off too. A suggestion is cheap and a wrong answer is not, so they lean to suggesting.
     """
@@ -120,7 +120,7 @@ class Matcher:
                 for term, weight in self.analyzer.analyze(text).terms.items():
                     terms[term] = terms.get(term, 0.0) + weight
             self._faq_terms.append(frozenset(terms))
-            if faq.answer and ANSWER_DOC_WEIGHT:
+            if faq.answer:
                 for term, weight in self.analyzer.analyze(faq.answer).terms.items():
                     terms[term] = terms.get(term, 0.0) + weight * ANSWER_DOC_WEIGHT
             yield terms
