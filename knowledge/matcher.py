@@ -27,7 +27,6 @@ MAX_SUGGESTIONS = 3
 # of its words the entry's phrasings use between them, not by its single nearest phrasing: on the base's
 # own held-out alternates this ranks the right entry first 0.89 of the time against 0.82 for scoring by
 # the best phrasing (docs/benchmarks.md). Long entries are discounted by BM25's usual length normalisation.
-FAQ_LENGTH_NORMALISATION = 0.75
 # The answer is part of that document at reduced weight: it names the legal point in plain words
 # (质量问题, 退货) that a story-form question may share with no phrasing (held-out rank 1 falls by 0.03
 # without it).
@@ -92,7 +91,7 @@ class Matcher:
         self.analyzer = TextAnalyzer(kb.synonyms, kb.fillers, kb.stopwords, user_words)
         self.articles = ArticleReferenceFinder(kb.laws.values())
         self._faq_terms: list[frozenset[str]] = []
-        self.index = CandidateIndex(self._documents(kb), range(len(kb.faqs)), b=FAQ_LENGTH_NORMALISATION)
+        self.index = CandidateIndex(self._documents(kb))
         self._typos = HomophoneCorrector(
             {t[2:]: self.index.document_frequency(t) for t in self.index.idf if t.startswith("w:")},
             self.analyzer.synonyms,

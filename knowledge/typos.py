@@ -73,16 +73,13 @@ class HomophoneCorrector:
     def corrections(self, text: str, tokens: Sequence[Token] | None = None) -> set[str]:
         """Common words of the base that stretches of `text` sound like but do not spell. With the
         question's `tokens`, only stretches aligned to its words count (see the module docstring)."""
-        starts = {t.start for t in tokens} if tokens is not None else None
+        words = tokens or ()
+        starts = {t.start for t in words}
         # Where a stretch may end: at a word's end, or anywhere inside a word the dictionary lacks.
-        ends = (
-            {t.end for t in tokens} | {i for t in tokens if not t.known for i in range(t.start + 1, t.end)}
-            if tokens is not None
-            else None
-        )
+        ends = {t.end for t in words} | {i for t in words if not t.known for i in range(t.start + 1, t.end)}
         # A typo often breaks segmentation into a lone character and a wrong word (戒|读出来): a stretch
         # starting with a lone character may end anywhere.
-        loose = {t.start for t in tokens if t.end - t.start == 1} if tokens is not None else set()
+        loose = {t.start for t in words if t.end - t.start == 1}
         found = set()
         for match in _CJK_RUN.finditer(text):
             run, offset = match.group(0), match.start()
@@ -92,11 +89,7 @@ class HomophoneCorrector:
             for size in range(MIN_WORD, MAX_WORD + 1):
                 for start in range(len(run) - size + 1):
                     at = offset + start
-                    if (
-                        starts is not None
-                        and ends is not None
-                        and (at not in starts or (at + size not in ends and at not in loose))
-                    ):
+                    if tokens is not None and (at not in starts or (at + size not in ends and at not in loose)):
                         continue
                     piece = run[start : start + size]
                     if piece in self._ignore or _FUNCTION_CHARS.intersection(piece):
