@@ -123,8 +123,8 @@ def format_report(tallies: dict[str, Tally]) -> str:
             f"{t.rate(t.answered):>8.3f}{t.rate(t.suggested):>8.3f}{t.rate(t.fallback):>8.3f}"
         )
     lines.append("top1/top3: right answer (oos: not answered); wrong: answered without an expected article")
-    if "in_scope" in tallies or "total" in tallies:
-        t = tallies.get("in_scope") or tallies["total"]
+    if "in_scope" in tallies:
+        t = tallies["in_scope"]
         precision = (t.top1 / t.answered) if t.answered else 0.0
         lines.append(f"precision of answers (in scope): {precision:.3f} ({t.top1}/{t.answered})")
     return "\n".join(lines)
