@@ -78,6 +78,21 @@ def test_the_welcome_examples_are_answered_by_the_bundled_base() -> None:
         assert matcher.match(question).status is Outcome.ANSWERED, question
 
 
+@pytest.mark.parametrize(
+    ("question", "faq_id"),
+    [
+        ("隔壁屋头的狗把我咬伤了，医药费该哪个赔", "injury.dog-bite"),  # 隔壁屋头 -> 邻居家里
+        ("我们两个协议离昏去哪里办", "family.divorce-agreement"),  # pinyin typo 离昏
+        ("喝了酒开车遭抓了醉架怎么判", "traffic.drunk-driving"),  # 遭 (passive) and 醉架
+    ],
+)
+def test_dialect_and_typo_questions_are_answered_by_the_bundled_base(question: str, faq_id: str) -> None:
+    _, matcher = bundled()
+    result = matcher.match(question)
+    assert result.status is Outcome.ANSWERED, result
+    assert result.faq is not None and result.faq.id == faq_id
+
+
 @pytest.mark.parametrize("question", DANGER_NOW)
 def test_danger_now_reaches_an_urgent_entry(question: str) -> None:
     _, matcher = bundled()
