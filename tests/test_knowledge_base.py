@@ -9,11 +9,14 @@ import pytest
 
 from knowledge import BUNDLED_KNOWLEDGE_DIR
 from knowledge.audit import MAX_ANSWER_CHARS, MIN_ALTERNATES, check_citations
+from knowledge.evaluation import read_labelled
 from knowledge.loader import load_knowledge_base
 from knowledge.matcher import Matcher
 from knowledge.messages import load_messages
 from knowledge.model import KnowledgeBase, Outcome
 from knowledge.replies import load_replies
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 # Questions that reveal danger now must reach an urgent entry (its answer starts with the emergency step).
 DANGER_NOW = [
@@ -99,3 +102,13 @@ def test_danger_now_reaches_an_urgent_entry(question: str) -> None:
     result = matcher.match(question)
     candidates = [result.faq] if result.status is Outcome.ANSWERED else list(result.suggestions)
     assert any(f is not None and f.urgent for f in candidates), (question, result.to_json())
+
+
+def test_out_of_scope_questions_are_rarely_answered() -> None:
+    """benchmarks/out_of_scope.jsonl: 90 questions no village legal FAQ should answer (chit-chat, farming,
+    health, phones, money, trademarks, taxes …). A few share a rare word with an entry (清明节 and the
+    grave-sweeping fireworks entry); more than 5 means a threshold or an entry has gone loose."""
+    _, matcher = bundled()
+    items = read_labelled(REPO_ROOT / "benchmarks" / "out_of_scope.jsonl")
+    answered = [i.question for i in items if matcher.match(i.question).status is Outcome.ANSWERED]
+    assert len(items) == 90 and len(answered) <= 5, answered
