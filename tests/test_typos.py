@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from knowledge.typos import HomophoneCorrector
+from knowledge.typos import HomophoneCorrector, Token
 
 FREQUENCY = {"赡养": 60, "赡仰": 1, "山羊": 2, "离婚": 80, "举报": 40, "举保": 1, "领了": 30, "欺凌": 12}
 
@@ -31,8 +31,6 @@ def test_synonym_keys_lead_to_their_term() -> None:
 
 
 def test_with_the_question_s_words_only_whole_word_stretches_count() -> None:
-    from knowledge.typos import Token
-
     corrector = HomophoneCorrector({"赡养": 60, "抢险": 20, "八千": 5, "补偿": 40}, {})
     # 交强险: the stretch 强险 sounds like 抢险 but starts inside the word.
     assert corrector.corrections("交强险过期", [Token(0, 3, True), Token(3, 5, True)]) == set()
