@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.loader import load_knowledge_base
-from knowledge.matcher import Matcher
+from knowledge.matcher import Matcher, Scored, Thresholds, decide
 from knowledge.model import Outcome
 from knowledge.text import MAX_QUESTION_CHARS, normalize
 
@@ -111,6 +111,23 @@ def test_unknown_article_is_not_answered_blindly(matcher: Matcher) -> None:
 def test_vague_question_suggests_instead_of_guessing(matcher: Matcher) -> None:
     result = matcher.match("赔偿")
     assert result.status is not Outcome.ANSWERED
+
+
+def test_a_long_story_is_answered_on_rare_word_evidence_not_on_score(matcher: Matcher) -> None:
+    """A story scores low (most of its words match nothing) but may share many rare words with one
+    entry: then it is answered, provided that entry is clearly ahead of a different one."""
+    best, other = [f for f in matcher.kb.faqs if not f.urgent and f.citations][:2]
+    assert not {c.label for c in best.citations} & {c.label for c in other.citations}
+    t = Thresholds()
+    low = t.answer - 0.05  # below the ordinary bar
+
+    def outcome(evidence: float, margin: float) -> Outcome:
+        ranked = [Scored(best, low, evidence, 10.0), Scored(other, low - margin, 1.0, 10.0)]
+        return decide(ranked, True, t).status
+
+    assert outcome(t.story_evidence + 0.5, t.story_margin + 0.01) is Outcome.ANSWERED
+    assert outcome(t.story_evidence - 0.5, t.story_margin + 0.01) is Outcome.SUGGEST  # too little evidence
+    assert outcome(t.story_evidence + 0.5, t.story_margin - 0.02) is Outcome.SUGGEST  # a near tie
 
 
 def test_json_contract_has_exactly_the_agreed_keys(matcher: Matcher) -> None:
