@@ -96,6 +96,15 @@ def test_dialect_and_typo_questions_are_answered_by_the_bundled_base(question: s
     assert result.faq is not None and result.faq.id == faq_id
 
 
+def test_greeting_fillers_never_remove_the_subject_of_a_question() -> None:
+    """Fillers are cut wherever they occur, so a filler must never be a word a question can be about:
+    律师 and 老师 once were (律师，请问… / 老师好), and 请不起律师 lost its lawyer."""
+    _, matcher = bundled()
+    assert "律师" in matcher.analyzer.analyze("屋头莫得钱请律师咋个办").words
+    assert "老师" in matcher.analyzer.analyze("老师打学生手心合法吗").words
+    assert "律师" not in matcher.analyzer.analyze("律师好，想问一下离婚的事").words
+
+
 @pytest.mark.parametrize("question", DANGER_NOW)
 def test_danger_now_reaches_an_urgent_entry(question: str) -> None:
     _, matcher = bundled()
