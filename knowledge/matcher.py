@@ -53,8 +53,8 @@ class Thresholds:
 
     Chosen on ../shared/eval/dev.jsonl pooled with benchmarks/out_of_scope.jsonl (figures and the
     command in docs/benchmarks.md): wrong confident answers stay under 3 % of in-scope questions, and
-    out-of-scope questions are answered under 3 % of the time. A suggestion is cheap and a wrong answer
-    is not, so they lean to suggesting.
+    out-of-scope questions are answered about 3 % of the time (4 of 120). A suggestion is cheap and a
+    wrong answer is not, so they lean to suggesting.
     """
 
     answer: float = 0.20  # the best FAQ's score must reach this to be answered
