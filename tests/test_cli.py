@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from conftest import REPO_ROOT
 
 CONTRACT_KEYS = {"status", "faq_id", "score", "answer", "citations", "suggestions"}
 
@@ -109,8 +108,8 @@ def test_kb_check_fails_on_an_alternate_the_matcher_would_answer_with_another_en
     faqs = knowledge_dir / "faqs" / "small.yaml"
     text = faqs.read_text(encoding="utf-8")
     # An alternate of the dog-bite entry that is really the drunk-driving question.
-    faqs.write_text(text.replace("    - 狗咬人 赔偿\n", "    - 狗咬人 赔偿\n    - 喝了酒开车遭交警查到了会怎么罚款扣分\n", 1), encoding="utf-8")
+    faqs.write_text(text.replace("    - 狗咬人 赔偿\n", "    - 狗咬人 赔偿\n    - 喝了酒开车会遭交警怎么处罚\n", 1), encoding="utf-8")
     done = run_pufa(["kb", "check", "--laws", str(tmp_path / "no-laws")], knowledge_dir, tmp_path)
     assert done.returncode == 1, done.stdout
-    assert 'injury.dog-bite: "喝了酒开车遭交警查到了会怎么罚款扣分" would be answered with traffic.drunk-driving' in done.stdout
+    assert 'injury.dog-bite: "喝了酒开车会遭交警怎么处罚" would be answered with traffic.drunk-driving' in done.stdout
     assert "faqs/small.yaml:1:" in done.stdout
