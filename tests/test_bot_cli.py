@@ -8,11 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO_ROOT
 from PIL import Image
 
 from pufa.cli import main
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize(("command", "token"), [(["bot.py"], ""), (["-m", "pufa.cli", "serve"], "not-a-token")])

@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+from conftest import REPO_ROOT
 
 from knowledge import BUNDLED_KNOWLEDGE_DIR
 from knowledge.audit import MAX_ANSWER_CHARS, MIN_ALTERNATES, check_citations
@@ -15,8 +16,6 @@ from knowledge.matcher import Matcher
 from knowledge.messages import load_messages
 from knowledge.model import KnowledgeBase, Outcome
 from knowledge.replies import load_replies
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
 
 # Questions that reveal danger now must reach an urgent entry (its answer starts with the emergency step).
 DANGER_NOW = [

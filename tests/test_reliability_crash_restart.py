@@ -22,11 +22,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import REPO_ROOT
 from fake_bot_api import TOKEN, FakeBotApi
 
 from analytics.pseudonym import pseudonymise
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 SECRET = "crash-test-secret"
 QUESTION = "喝了酒开车会怎么处罚？"
 VILLAGERS = list(range(7001, 7061))

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 from bot_harness import ADMIN_ID, VILLAGER_ID, bot_settings, running_bot
+from conftest import REPO_ROOT
 
 from knowledge.loader import MAX_FILE_BYTES
 from pufa.cli import main
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 TEN_MB = 10 * 1024 * 1024
 BILLION_LAUGHS = "".join(
     [f"l0: &l0 [{', '.join(['lol'] * 9)}]\n"]
