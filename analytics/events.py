@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 CHANNELS = ("telegram", "cli")
 STATUSES = ("answered", "suggest", "fallback")
-CLICK_KINDS = ("article", "related", "suggestion", "none_of_these", "read_more", "topic")
+CLICK_KINDS = ("article", "related", "suggestion", "alternative", "none_of_these", "read_more", "topic")
 DELIVERY_OUTCOMES = ("delivered", "blocked", "failed")
 
 

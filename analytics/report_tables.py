@@ -38,6 +38,7 @@ OUTCOME_NAMES = {"answered": "直接解答", "suggest": "推荐相近问题", "f
 DELIVERY_NAMES = {"delivered": "送达", "blocked": "已屏蔽机器人", "failed": "发送失败"}
 INTERACTION_NAMES = {
     "click:article": "查看法条原文", "click:related": "点击相关问题", "click:suggestion": "点击推荐问题",
+    "click:alternative": "答案下点了其他问题",
     "click:none_of_these": "推荐问题\u201c都不是\u201d", "click:read_more": "推送\u201c阅读全文\u201d",
     "click:topic": "按话题浏览", "helpful": "评价\u201c有帮助\u201d👍", "unhelpful": "评价\u201c没帮助\u201d👎",
     "media:voice": "发送语音", "media:photo": "发送图片", "media:sticker": "发送表情",

@@ -46,8 +46,10 @@ def question_buttons(faqs: Sequence[Faq], source: AnswerSource) -> list[list[Inl
 
 
 def faq_reply(svc: BotServices, faq: Faq | None, answer: str, citations: Sequence[Citation], *,
-              question_id: int | None, back: InlineKeyboardButton | None = None) -> Reply:
-    """An answer with its legal basis and the 法条原文 / 相关问题 / 👍 👎 buttons."""
+              question_id: int | None, back: InlineKeyboardButton | None = None,
+              alternatives: Sequence[Faq] = ()) -> Reply:
+    """An answer with its legal basis and the 法条原文 / 相关问题 / 👍 👎 buttons, and under it the close
+    alternatives the matcher offers in case the answer missed the point."""
     texts = svc.messages
     paragraphs = [
         *answer_paragraphs(answer, urgent=bool(faq and faq.urgent), urgent_mark=texts.text("urgent_mark")),
@@ -63,8 +65,11 @@ def faq_reply(svc: BotServices, faq: Faq | None, answer: str, citations: Sequenc
     if faq and faq.related:
         first_row.append(InlineKeyboardButton(texts.text("buttons.related"),
                                               callback_data=pack(Action.RELATED, faq.id)))
+    if alternatives:
+        paragraphs.append(html.escape(texts.text("alternatives_intro")))
     qid = question_id or 0
     rows = [first_row] if first_row else []
+    rows.extend(question_buttons(alternatives, AnswerSource.ALTERNATIVE))
     rows.append([
         InlineKeyboardButton(texts.text("buttons.helpful"), callback_data=pack(Action.FEEDBACK, 1, qid, faq_key)),
         InlineKeyboardButton(texts.text("buttons.unhelpful"), callback_data=pack(Action.FEEDBACK, 0, qid, faq_key)),
@@ -84,7 +89,8 @@ def result_reply(svc: BotServices, result: MatchResult, question_id: int | None)
     if result.chitchat is not None:
         return Reply(tuple(plain(result.chitchat)))
     if result.status is Outcome.ANSWERED and result.answer:
-        return faq_reply(svc, result.faq, result.answer, result.citations, question_id=question_id)
+        return faq_reply(svc, result.faq, result.answer, result.citations, question_id=question_id,
+                         alternatives=result.suggestions)
     if result.status is Outcome.SUGGEST and result.suggestions:
         rows = question_buttons(result.suggestions, AnswerSource.SUGGESTION)
         rows.append([InlineKeyboardButton(svc.replies.none_of_these,

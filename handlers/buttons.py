@@ -23,6 +23,7 @@ from handlers.visitors import choose_village
 
 CLICK_KINDS = {
     AnswerSource.SUGGESTION: "suggestion",
+    AnswerSource.ALTERNATIVE: "alternative",
     AnswerSource.RELATED: "related",
     AnswerSource.TOPIC: "topic",
     AnswerSource.LAW: "topic",
@@ -59,7 +60,7 @@ async def _edit(query: CallbackQuery, screen: Screen) -> None:
 
 async def answer_faq(query: CallbackQuery, message: Message, user_id: int, parts: list[str],
                      svc: BotServices) -> None:
-    """A tapped question (suggestion, related, topic or law list): its answer."""
+    """A tapped question (suggestion, alternative, related, topic or law list): its answer."""
     if len(parts) != 2:
         return
     source_code, faq_id = parts

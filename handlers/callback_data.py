@@ -34,6 +34,7 @@ class AnswerSource(StrEnum):
     """Where a tapped question came from, for the click statistics."""
 
     SUGGESTION = "s"
+    ALTERNATIVE = "o"  # another close question offered under an answer
     RELATED = "r"
     TOPIC = "t"
     LAW = "l"

@@ -44,6 +44,12 @@ TYPO_WEIGHT = 0.7
 URGENT_WINDOW = 0.07
 # A one-word question (离婚, 赔偿) names a subject, not a question: offer choices rather than guess.
 MIN_ANSWER_WORDS = 2
+# Under an answer, the next entries scoring at least this share of the best are offered too ("没说到点子上？"):
+# a sibling that nearly tied is one tap away when the answer missed the point. On dev this puts the right
+# entry within reach for 2 of the 3 wrongly answered questions, with about one offer per three answers;
+# a lower share adds offers that are rarely the point (docs/benchmarks.md).
+ALTERNATIVE_SHARE = 0.7
+MAX_ALTERNATIVES = 2
 
 
 @dataclass(frozen=True)
@@ -249,7 +255,8 @@ def _article_order(article: ArticleNumber) -> float:
 
 def decide(ranked: list[Scored], answerable: bool, thresholds: Thresholds) -> MatchResult:
     """Answered only when the best is good, clearly ahead of a *different* answer, and rests on real
-    word evidence; suggest when something is close; otherwise fall back. Safety first: when an urgent
+    word evidence (with any nearly-as-close entries as alternatives); suggest when something is close;
+    otherwise fall back. Safety first: when an urgent
     entry (violence now, a child at risk …) is nearly as close as the best, it is offered first instead
     of answering with a calmer entry."""
     if not ranked or ranked[0].score < thresholds.suggest or ranked[0].word_evidence <= 0:
@@ -268,8 +275,15 @@ def decide(ranked: list[Scored], answerable: bool, thresholds: Thresholds) -> Ma
         and best.word_evidence >= thresholds.story_evidence
     )
     if answerable and confident and (urgent is None or urgent is best):
+        floor = max(thresholds.suggest, ALTERNATIVE_SHARE * best.score)
+        alternatives = tuple(s.faq for s in ranked[1:] if s.score >= floor)[:MAX_ALTERNATIVES]
         return MatchResult(
-            Outcome.ANSWERED, best.score, faq=best.faq, answer=best.faq.answer, citations=best.faq.citations
+            Outcome.ANSWERED,
+            best.score,
+            faq=best.faq,
+            answer=best.faq.answer,
+            citations=best.faq.citations,
+            suggestions=alternatives,
         )
     first = [urgent] if urgent is not None else []
     suggestions = tuple(s.faq for s in [*first, *(s for s in ranked if s is not urgent)][:MAX_SUGGESTIONS])

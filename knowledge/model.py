@@ -163,8 +163,9 @@ class MatchResult:
     """What the matcher decided for one question.
 
     `answer` is the text to show when answered: the FAQ's answer, or the article's own text when the
-    question named an article and statute texts are loaded. `chitchat` is a kind reply to greetings
-    and thanks, which never count as a legal answer.
+    question named an article and statute texts are loaded. `suggestions` are the questions to choose
+    from when not answered, and under an answer the close alternatives offered in case it missed the
+    point. `chitchat` is a kind reply to greetings and thanks, which never count as a legal answer.
     """
 
     status: Outcome

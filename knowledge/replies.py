@@ -17,7 +17,7 @@ from knowledge.yaml_source import KnowledgeBaseError, Problem, read_yaml
 # the old rule or seen old article numbers on leaflets (治安管理处罚法 2026, 生态环境法典 2026).
 RECENT_LAW = dt.timedelta(days=3 * 365)
 
-FIELDS = ("disclaimer", "fallback", "suggest", "none_of_these", "article_missing", "version_note")
+FIELDS = ("disclaimer", "fallback", "suggest", "alternatives", "none_of_these", "article_missing", "version_note")
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class Replies:
     disclaimer: str
     fallback: str
     suggest: str
+    alternatives: str  # under an answer, before the close alternatives
     none_of_these: str
     article_missing: str
     version_note: str

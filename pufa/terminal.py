@@ -1,7 +1,8 @@
 """The terminal conversation (`pufa chat`) and the readable form of one answer (`pufa ask`).
 
 Plain text for a terminal: the answer, the articles it rests on (with the law's version when the law
-changed recently), the disclaimer; suggestions as a numbered list the user can pick from by typing 1–3.
+changed recently), the disclaimer; suggestions, and the close alternatives under an answer, as a numbered list the user
+can pick from by typing the number.
 """
 
 from __future__ import annotations
@@ -48,10 +49,11 @@ def format_articles(citations: tuple[Citation, ...], matcher: Matcher, replies: 
 
 def format_result(result: MatchResult, kb: KnowledgeBase, replies: Replies, office: str) -> str:
     """Any result as terminal text."""
+    options = [f"  {i}. {faq.question}" for i, faq in enumerate(result.suggestions, 1)]
     if result.status is Outcome.ANSWERED:
-        return format_answer(result.faq, result, kb, replies)
+        answer = format_answer(result.faq, result, kb, replies)
+        return "\n".join([answer, replies.alternatives, *options]) if options else answer
     if result.status is Outcome.SUGGEST:
-        options = [f"  {i}. {faq.question}" for i, faq in enumerate(result.suggestions, 1)]
         return "\n".join([replies.suggest, *options, f"  0. {replies.none_of_these}"])
     if result.chitchat:
         return result.chitchat
@@ -66,7 +68,8 @@ def run_chat(
     stdout: TextIO,
     on_result: Callable[[str, MatchResult, float], None] | None = None,
 ) -> int:
-    """Read questions until EOF or an exit word; a number picks one of the last suggestions, and 原文
+    """Read questions until EOF or an exit word; a number picks one of the last suggestions (or of the
+    alternatives under the last answer), and 原文
     shows the text of the articles the last answer cited (when statutes are imported)."""
     stdout.write("普法小助手：有啥子法律上的事，直接问我。看法条原文请输入“原文”，输入 q 退出。\n")
     last_suggestions: tuple[Faq, ...] = ()
@@ -100,6 +103,6 @@ def run_chat(
         result = matcher.match(question)
         if on_result is not None:
             on_result(question, result, (time.perf_counter() - started) * 1000)
-        last_suggestions = result.suggestions if result.status is Outcome.SUGGEST else ()
+        last_suggestions = result.suggestions
         last_citations = result.citations
         stdout.write(format_result(result, matcher.kb, replies, settings.office_contact) + "\n\n")

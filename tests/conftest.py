@@ -83,6 +83,27 @@ SMALL_FAQS = """\
 """
 
 
+# A sibling of the dog-bite entry that rests on the same article from another angle (the victim provoked
+# the dog): a question between the two is answered with one and offers the other under the answer.
+PROVOKED_DOG_FAQ = """\
+- id: injury.dog-provoked
+  question: 我去逗别人家的狗，被狗咬伤了，狗主人还要赔吗？
+  alternates:
+    - 娃儿拿石头打狗，遭狗咬了，狗主人赔不赔
+    - 自己去惹狗被咬伤，能找狗主人要医药费吗
+    - 故意逗狗被咬 谁的责任
+    - 逗狗遭咬了找哪个赔
+  answer: 被咬的人故意逗惹、打狗，狗主人能证明这一点的，可以少赔或者不赔；只是有点不小心，狗主人还是要赔。先去打疫苗、留好票据，和狗主人商量；谈不拢找村委会调解，或者到法院起诉。
+  citations:
+    - law: 民法典
+      article: 1245
+  topic: personal_injury
+  keywords: [逗狗, 故意招惹]
+  updated: 2026-11-26
+  reviewed: 2026-11-26
+"""
+
+
 @pytest.fixture()
 def knowledge_dir(tmp_path: Path) -> Path:
     """A real, small knowledge folder: the bundled registries and lexicon plus four entries."""

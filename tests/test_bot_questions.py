@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from bot_harness import VILLAGER_ID, add_urgent_entry, bot_settings, running_bot
+from conftest import PROVOKED_DOG_FAQ
 from fake_bot_api import BOT_ID, BOT_USERNAME
 
 DISCLAIMER_MARK = "12348"
@@ -62,6 +63,23 @@ async def test_suggestions_answer_when_tapped_and_none_of_these_records_a_gap(
         kinds = conn.execute("select kind, target from clicks order by id").fetchall()
     assert kinds[0] == ("suggestion", "family.divorce-agreement")
     assert kinds[1][0] == "none_of_these"
+
+
+async def test_an_answer_offers_a_nearly_as_close_question_and_tapping_it_answers_that(
+        tmp_path: Path, knowledge_dir: Path) -> None:
+    (knowledge_dir / "faqs" / "provoked.yaml").write_text(PROVOKED_DOG_FAQ, encoding="utf-8")
+    settings = bot_settings(tmp_path, knowledge_dir)
+    async with running_bot(settings) as bot:
+        await bot.api.send_text(VILLAGER_ID, "被狗咬伤了狗主人赔不赔")
+        [answer] = await bot.api.wait_sent(1)
+        assert "故意逗惹" in answer.text and "没说到点子上" in answer.text
+        buttons = dict(answer.buttons())
+        await bot.api.tap(VILLAGER_ID, buttons["被别人家的狗咬伤了，谁来赔偿？"], on=answer)
+        other = (await bot.api.wait_sent(2))[-1]
+    assert "养狗的人赔" in other.text
+    with sqlite3.connect(settings.database_path) as conn:
+        clicks = conn.execute("select kind, target from clicks").fetchall()
+    assert clicks == [("alternative", "injury.dog-bite")]
 
 
 async def test_fallback_is_an_honest_not_sure_with_12348_and_the_office(tmp_path: Path, knowledge_dir: Path) -> None:

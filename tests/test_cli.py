@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT
+from conftest import PROVOKED_DOG_FAQ, REPO_ROOT
 
 CONTRACT_KEYS = {"status", "faq_id", "score", "answer", "citations", "suggestions"}
 
@@ -59,6 +59,18 @@ def test_chat_picks_a_suggestion_by_number(knowledge_dir: Path, tmp_path: Path) 
     assert "普法小助手" in done.stdout
     assert "回个数字就行" in done.stdout
     assert "依据：" in done.stdout and "再见" in done.stdout
+
+
+def test_chat_lists_the_alternatives_under_an_answer_and_picks_one_by_number(
+    knowledge_dir: Path, tmp_path: Path
+) -> None:
+    (knowledge_dir / "faqs" / "provoked.yaml").write_text(PROVOKED_DOG_FAQ, encoding="utf-8")
+    done = run_pufa(["chat"], knowledge_dir, tmp_path, stdin="被狗咬伤了狗主人赔不赔\n1\nq\n")
+    assert done.returncode == 0, done.stderr
+    first, picked = done.stdout.split("问> ")[1:3]
+    assert "故意逗惹" in first
+    assert "没说到点子上" in first and "  1. 被别人家的狗咬伤了，谁来赔偿？" in first
+    assert "养狗的人赔" in picked
 
 
 def test_broken_knowledge_base_exits_2_with_file_and_line(knowledge_dir: Path, tmp_path: Path) -> None:

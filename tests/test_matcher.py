@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.loader import load_knowledge_base
-from knowledge.matcher import Matcher, Scored, Thresholds, decide
+from knowledge.matcher import ALTERNATIVE_SHARE, Matcher, Scored, Thresholds, decide
 from knowledge.model import Outcome
 from knowledge.text import MAX_QUESTION_CHARS, normalize
 
@@ -128,6 +128,22 @@ def test_a_long_story_is_answered_on_rare_word_evidence_not_on_score(matcher: Ma
     assert outcome(t.story_evidence + 0.5, t.story_margin + 0.01) is Outcome.ANSWERED
     assert outcome(t.story_evidence - 0.5, t.story_margin + 0.01) is Outcome.SUGGEST  # too little evidence
     assert outcome(t.story_evidence + 0.5, t.story_margin - 0.02) is Outcome.SUGGEST  # a near tie
+
+
+def test_an_answer_offers_the_nearly_as_close_entries_as_alternatives(matcher: Matcher) -> None:
+    """Under a confident answer, entries scoring close to it are offered (the answer may have missed the
+    point); distant ones are not, and the answer itself is never offered again."""
+    best, near, far = [f for f in matcher.kb.faqs if not f.urgent and f.citations][:3]
+    t = Thresholds()
+    top = t.answer + 0.2
+    ranked = [
+        Scored(best, top, 5.0, 6.0),
+        Scored(near, ALTERNATIVE_SHARE * top + 0.01, 3.0, 6.0),
+        Scored(far, ALTERNATIVE_SHARE * top - 0.05, 3.0, 6.0),
+    ]
+    result = decide(ranked, True, t)
+    assert result.status is Outcome.ANSWERED and result.faq is best
+    assert result.suggestions == (near,)
 
 
 def test_json_contract_has_exactly_the_agreed_keys(matcher: Matcher) -> None:
