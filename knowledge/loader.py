@@ -183,10 +183,10 @@ def _parse_topics(raw: Any, where: str, problems: list[Problem]) -> tuple[Topic,
 
 def _parse_lexicon(
     raw: Any, where: str, problems: list[Problem]
-) -> tuple[dict[str, str], tuple[str, ...], frozenset[str]]:
+) -> tuple[dict[str, str], tuple[str, ...], frozenset[str], dict[str, tuple[str, ...]]]:
     if not isinstance(raw, dict):
         problems.append(Problem(where, 0, "synonyms.yaml must have `synonyms:`, `fillers:` and `stopwords:` sections"))
-        return {}, (), frozenset()
+        return {}, (), frozenset(), {}
     synonyms_raw = raw.get("synonyms") or {}
     synonyms: dict[str, str] = {}
     if not isinstance(synonyms_raw, dict):
@@ -201,7 +201,14 @@ def _parse_lexicon(
                 synonyms[str(word)] = term
     fillers = string_list(raw.get("fillers"), "fillers", where, line_of(raw, "fillers"), problems)
     stopwords = string_list(raw.get("stopwords"), "stopwords", where, line_of(raw, "stopwords"), problems)
-    return synonyms, fillers, frozenset(stopwords)
+    angles_raw = raw.get("angles") or {}
+    angles: dict[str, tuple[str, ...]] = {}
+    if not isinstance(angles_raw, dict):
+        problems.append(Problem(where, line_of(raw, "angles"), "`angles` must map an angle's name to its words"))
+    else:
+        for name, words in angles_raw.items():
+            angles[str(name)] = string_list(words, f"angles: {name}", where, line_of(angles_raw, str(name)), problems)
+    return synonyms, fillers, frozenset(stopwords), angles
 
 
 def _parse_chitchat(raw: Any, where: str, problems: list[Problem]) -> dict[str, tuple[tuple[str, ...], str]]:
@@ -270,7 +277,8 @@ def load_knowledge_base(root: Path) -> KnowledgeBase:
 
     laws = _parse_laws(read("laws.yaml"), display(root / "laws.yaml"), problems)
     topics = _parse_topics(read("topics.yaml"), display(root / "topics.yaml"), problems)
-    synonyms, fillers, stopwords = _parse_lexicon(read("synonyms.yaml"), display(root / "synonyms.yaml"), problems)
+    lexicon_path = display(root / "synonyms.yaml")
+    synonyms, fillers, stopwords, angles = _parse_lexicon(read("synonyms.yaml"), lexicon_path, problems)
     chitchat = _parse_chitchat(read("chitchat.yaml", required=False), display(root / "chitchat.yaml"), problems)
     faqs: list[Faq] = []
     faq_files = sorted((root / "faqs").glob("*.yaml"))
@@ -300,6 +308,7 @@ def load_knowledge_base(root: Path) -> KnowledgeBase:
         topics=topics,
         fillers=fillers,
         stopwords=stopwords,
+        angles=angles,
         chitchat=chitchat,
         root=str(root),
     )

@@ -110,6 +110,7 @@ class KnowledgeBase:
     topics: tuple[Topic, ...]
     fillers: tuple[str, ...] = ()
     stopwords: frozenset[str] = frozenset()
+    angles: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 罚多少 / 谁赔 / 多久 … -> their words
     chitchat: dict[str, tuple[tuple[str, ...], str]] = field(default_factory=dict)
     root: str = ""
 

@@ -81,3 +81,15 @@ def test_non_utf8_file_is_named(knowledge_dir: Path) -> None:
     with pytest.raises(KnowledgeBaseError) as caught:
         load_knowledge_base(knowledge_dir)
     assert any("gbk.yaml:0: file is not UTF-8" in str(p) for p in caught.value.problems)
+
+
+def test_a_malformed_angle_in_the_lexicon_is_named_with_its_line(knowledge_dir: Path) -> None:
+    lexicon = knowledge_dir / "synonyms.yaml"
+    text = lexicon.read_text(encoding="utf-8")
+    assert "\n  赔偿: [赔, 补偿]\n" in text
+    lexicon.write_text(text.replace("\n  赔偿: [赔, 补偿]\n", "\n  赔偿: {赔: 补偿}\n"), encoding="utf-8")
+    line = text.split("\n").index("  赔偿: [赔, 补偿]") + 1
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load_knowledge_base(knowledge_dir)
+    [problem] = [str(p) for p in caught.value.problems]
+    assert f"synonyms.yaml:{line}:" in problem and "angles: 赔偿" in problem

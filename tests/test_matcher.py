@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
 from knowledge.loader import load_knowledge_base
-from knowledge.matcher import ALTERNATIVE_SHARE, Matcher, Scored, Thresholds, decide
+from knowledge.matcher import ALTERNATIVE_SHARE, ANGLE_WEIGHT, Matcher, Scored, Thresholds, decide
 from knowledge.model import Outcome
 from knowledge.text import MAX_QUESTION_CHARS, normalize
 
@@ -144,6 +145,26 @@ def test_an_answer_offers_the_nearly_as_close_entries_as_alternatives(matcher: M
     result = decide(ranked, True, t)
     assert result.status is Outcome.ANSWERED and result.faq is best
     assert result.suggestions == (near,)
+
+
+def test_a_question_naming_an_angle_lifts_the_entries_whose_phrasings_ask_it(knowledge_dir: Path) -> None:
+    """罚款 in the question lifts the entry whose phrasings ask about fines, by the share of them that do,
+    and nothing else; a question naming no angle is scored as if there were no angles at all."""
+    kb = load_knowledge_base(knowledge_dir)
+    with_angles, without = Matcher(kb), Matcher(dataclasses.replace(kb, angles={}))
+    drunk = kb.faq("traffic.drunk-driving")
+    assert drunk is not None
+    phrasings = (drunk.question, *drunk.alternates)
+    fined = sum(any(w in normalize(p) for w in kb.angles["处罚"]) for p in phrasings) / len(phrasings)
+    assert 0 < fined < 1
+
+    def scores(m: Matcher, question: str) -> dict[str, float]:
+        return {s.faq.id: s.score for s in m.rank(question)}
+
+    lifted, plain = scores(with_angles, "喝了酒开车罚款"), scores(without, "喝了酒开车罚款")
+    assert lifted["traffic.drunk-driving"] == pytest.approx(plain["traffic.drunk-driving"] * (1 + ANGLE_WEIGHT * fined))
+    assert all(lifted[i] == pytest.approx(plain[i]) for i in plain if i != "traffic.drunk-driving")
+    assert scores(with_angles, "喝了酒开车") == scores(without, "喝了酒开车")
 
 
 def test_json_contract_has_exactly_the_agreed_keys(matcher: Matcher) -> None:
