@@ -144,17 +144,16 @@ class Matcher:
             terms: dict[str, float] = {}
             asked: dict[str, int] = {}
             phrasings = (faq.question, *faq.alternates)
-            for position, text in enumerate((*phrasings, " ".join(faq.keywords))):
+            for text in phrasings:
                 analysis = self.analyzer.analyze(text)
-                for term, weight in analysis.terms.items():
-                    terms[term] = terms.get(term, 0.0) + weight
-                for name in self._angles_in(analysis.text) if position < len(phrasings) else ():
+                _add_terms(terms, analysis.terms, 1.0)
+                for name in self._angles_in(analysis.text):
                     asked[name] = asked.get(name, 0) + 1
+            _add_terms(terms, self.analyzer.analyze(" ".join(faq.keywords)).terms, 1.0)
             self._faq_terms.append(frozenset(terms))
             self._angle_shares.append({name: count / len(phrasings) for name, count in asked.items()})
             if faq.answer:
-                for term, weight in self.analyzer.analyze(faq.answer).terms.items():
-                    terms[term] = terms.get(term, 0.0) + weight * ANSWER_DOC_WEIGHT
+                _add_terms(terms, self.analyzer.analyze(faq.answer).terms, ANSWER_DOC_WEIGHT)
             yield terms
 
     def _angles_in(self, text: str) -> list[str]:
@@ -271,6 +270,12 @@ class Matcher:
         )
 
 
+def _add_terms(document: dict[str, float], terms: dict[str, float], weight: float) -> None:
+    """Add one text's terms to an FAQ's document at `weight` (1 for phrasings, less for the answer)."""
+    for term, value in terms.items():
+        document[term] = document.get(term, 0.0) + value * weight
+
+
 def _article_order(article: ArticleNumber) -> float:
     """133 -> 133.0, "133之1" -> 133.1: a sortable position for distance between articles."""
     main, _, sub = str(article).partition("之")
@@ -280,9 +285,8 @@ def _article_order(article: ArticleNumber) -> float:
 def decide(ranked: list[Scored], answerable: bool, thresholds: Thresholds) -> MatchResult:
     """Answered only when the best is good, clearly ahead of a *different* answer, and rests on real
     word evidence (with any nearly-as-close entries as alternatives); suggest when something is close;
-    otherwise fall back. Safety first: when an urgent
-    entry (violence now, a child at risk …) is nearly as close as the best, it is offered first instead
-    of answering with a calmer entry."""
+    otherwise fall back. Safety first: when an urgent entry (violence now, a child at risk …) is nearly
+    as close as the best, it is offered first instead of answering with a calmer entry."""
     if not ranked or ranked[0].score < thresholds.suggest or ranked[0].word_evidence <= 0:
         return MatchResult(Outcome.FALLBACK, ranked[0].score if ranked else 0.0)
     best = ranked[0]
