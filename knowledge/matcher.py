@@ -47,9 +47,9 @@ MIN_ANSWER_WORDS = 2
 # Sibling entries often share every subject word and differ only in the angle asked (罚多少 / 谁赔 / 多久 /
 # 有没有奖励, the `angles` of synonyms.yaml), words BM25 weighs lightly because so many entries use them. A
 # question naming an angle lifts each entry by up to this share, in proportion to how many of its phrasings
-# ask that angle. On the base's held-out alternates it puts 0.3 % more right entries first and answers 0.5 %
-# more of them with no more wrong answers; on dev 2 more right answers; a larger lift adds wrong answers
-# (docs/benchmarks.md).
+# ask that angle. On dev it answers 2 more questions rightly and none wrongly; on the base's held-out
+# alternates 0.3 % more are answered (one more wrongly, 12 of 8,442); lifts of 0.15–0.3 add wrong answers for
+# little or no gain (docs/benchmarks.md).
 ANGLE_WEIGHT = 0.1
 # Under an answer, the next entries scoring at least this share of the best are offered too ("没说到点子上？"):
 # a sibling that nearly tied is one tap away when the answer missed the point. On dev this puts the right
