@@ -1,8 +1,8 @@
 """The terminal conversation (`pufa chat`) and the readable form of one answer (`pufa ask`).
 
 Plain text for a terminal: the answer, the articles it rests on (with the law's version when the law
-changed recently), the disclaimer; suggestions, and the close alternatives under an answer, as a numbered list the user
-can pick from by typing the number.
+changed recently), the disclaimer; suggestions, and the close alternatives under an answer, as a numbered
+list the user can pick from by typing the number.
 """
 
 from __future__ import annotations
