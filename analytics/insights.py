@@ -26,8 +26,10 @@ class Gap:
 
     question: str  # redacted text as asked
     count: int
-    kind: str  # "fallback" (no answer) | "none_of_these" (suggestions missed) | "unhelpful" (👎)
-    faq_id: str | None = None  # for 👎: the FAQ that did not help
+    # "fallback" (no answer) | "none_of_these" (suggestions missed) | "unhelpful" (👎) | "alternative" (the
+    # answer missed the point and the villager tapped another entry offered under it)
+    kind: str
+    faq_id: str | None = None  # for 👎: the FAQ that did not help; for an alternative: the one tapped instead
 
 
 def read_stats(conn: sqlite3.Connection, since: str, until: str) -> Stats:
@@ -52,7 +54,8 @@ def read_stats(conn: sqlite3.Connection, since: str, until: str) -> Stats:
 
 
 def read_gaps(conn: sqlite3.Connection, limit: int) -> list[Gap]:
-    """The most frequent fallbacks, 都不是 taps and 👎, merged and ordered by how often they happen."""
+    """The most frequent fallbacks, 都不是 taps, 👎 and alternatives tapped under an answer, merged and
+    ordered by how often they happen."""
     rows: list[Gap] = []
     for question, count in conn.execute(
         "select question, count(*) from questions where status = 'fallback' and question is not null"
@@ -69,5 +72,10 @@ def read_gaps(conn: sqlite3.Connection, limit: int) -> list[Gap]:
         " on q.id = f.question_id where f.helpful = 0 group by q.question, f.faq_id"
     ):
         rows.append(Gap(question, count, "unhelpful", faq_id))
+    for question, faq_id, count in conn.execute(
+        "select q.question, c.target, count(*) from clicks c join questions q on q.id = c.question_id"
+        " where c.kind = 'alternative' and q.question is not null group by q.question, c.target"
+    ):
+        rows.append(Gap(question, count, "alternative", faq_id))
     rows.sort(key=lambda gap: (-gap.count, gap.kind, gap.question))
     return rows[:limit]

@@ -83,6 +83,13 @@ def m004_people_covering_index(db: sqlite_utils.Database) -> None:
     db.table("questions").create_index(["at", "user", "village"], index_name="questions_at_user_village")
 
 
+@migration
+def m005_click_question(db: sqlite_utils.Database) -> None:
+    """The question a tap answered, where it matters: an alternative tapped under an answer says that answer
+    missed the point, and /gaps shows the question beside the entry the villager chose instead."""
+    db.table("clicks").add_column("question_id", int)
+
+
 def applied_migrations(db: sqlite_utils.Database) -> list[str]:
     """Names of the migrations this file already has, in the order applied."""
     if MIGRATIONS_TABLE not in db.table_names():

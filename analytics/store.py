@@ -164,15 +164,21 @@ class AnalyticsStore(QueuedWriter):
         params = tuple(values.values())
         self._write(lambda c: c.execute(f"insert into {table} ({columns}) values ({marks})", params))
 
-    def record_click(self, user_id: int | str, *, kind: str, target: str, at: datetime | None = None) -> None:
-        """A button tap. For `none_of_these` the target is the question id that record_question returned."""
+    def record_click(
+        self, user_id: int | str, *, kind: str, target: str, question_id: int | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """A button tap. For `none_of_these` the target is the question id that record_question returned;
+        for `alternative` the target is the entry tapped and `question_id` the question it was offered for."""
         key = self.pseudonymise(user_id)
         if kind == "none_of_these":
             self._write(lambda c: c.execute(
                 "insert into clicks (at, user, kind, target) values (?, ?, ?, ?)",
                 (stored_time(at), key, kind, _target_question(self._resolve(_as_int(target)), target))))
             return
-        self._simple_insert("clicks", {"at": stored_time(at), "user": key, "kind": kind, "target": target})
+        self._write(lambda c: c.execute(
+            "insert into clicks (at, user, kind, target, question_id) values (?, ?, ?, ?, ?)",
+            (stored_time(at), key, kind, target, self._resolve(question_id))))
 
     def record_feedback(
         self, user_id: int | str, *, faq_id: str | None, helpful: bool, question_id: int | None = None,

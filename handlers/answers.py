@@ -69,7 +69,8 @@ def faq_reply(svc: BotServices, faq: Faq | None, answer: str, citations: Sequenc
         paragraphs.append(html.escape(texts.text("alternatives_intro")))
     qid = question_id or 0
     rows = [first_row] if first_row else []
-    rows.extend(question_buttons(alternatives, AnswerSource.ALTERNATIVE))
+    rows.extend([InlineKeyboardButton(button_caption(f.question), callback_data=_alternative_data(qid, f.id))]
+                for f in alternatives)
     rows.append([
         InlineKeyboardButton(texts.text("buttons.helpful"), callback_data=pack(Action.FEEDBACK, 1, qid, faq_key)),
         InlineKeyboardButton(texts.text("buttons.unhelpful"), callback_data=pack(Action.FEEDBACK, 0, qid, faq_key)),
@@ -77,6 +78,15 @@ def faq_reply(svc: BotServices, faq: Faq | None, answer: str, citations: Sequenc
     if back is not None:
         rows.append([back])
     return Reply(tuple(paragraphs), InlineKeyboardMarkup(rows))
+
+
+def _alternative_data(question_id: int, faq_id: str) -> str:
+    """Button data for an alternative under an answer; without the question id in the (theoretical) case
+    that a huge row id and a 40-byte entry id would not fit Telegram's 64 bytes together."""
+    try:
+        return pack(Action.ALTERNATIVE, question_id, faq_id)
+    except ValueError:
+        return pack(Action.ALTERNATIVE, 0, faq_id)
 
 
 def fallback_reply(svc: BotServices) -> Reply:

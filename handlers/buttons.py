@@ -23,7 +23,6 @@ from handlers.visitors import choose_village
 
 CLICK_KINDS = {
     AnswerSource.SUGGESTION: "suggestion",
-    AnswerSource.ALTERNATIVE: "alternative",
     AnswerSource.RELATED: "related",
     AnswerSource.TOPIC: "topic",
     AnswerSource.LAW: "topic",
@@ -60,7 +59,7 @@ async def _edit(query: CallbackQuery, screen: Screen) -> None:
 
 async def answer_faq(query: CallbackQuery, message: Message, user_id: int, parts: list[str],
                      svc: BotServices) -> None:
-    """A tapped question (suggestion, alternative, related, topic or law list): its answer."""
+    """A tapped question (suggestion, related, topic or law list): its answer."""
     if len(parts) != 2:
         return
     source_code, faq_id = parts
@@ -77,6 +76,22 @@ async def answer_faq(query: CallbackQuery, message: Message, user_id: int, parts
     if source is AnswerSource.TOPIC:
         back = InlineKeyboardButton(svc.messages.text("buttons.back"), callback_data=pack(Action.TOPIC, faq.topic, 0))
     await send_reply(message, faq_reply(svc, faq, faq.answer, faq.citations, question_id=None, back=back), svc)
+
+
+async def answer_alternative(query: CallbackQuery, message: Message, user_id: int, parts: list[str],
+                             svc: BotServices) -> None:
+    """An entry offered under an answer, tapped: its answer. The tap is noted with the question it was
+    offered for: the first answer missed the point, and /gaps shows the clerk which entry the villager
+    wanted, so that their wording can become one of its alternates."""
+    if len(parts) != 2:
+        return
+    question_id, faq = _question_id(parts[0]), svc.engine.current.kb.faq(parts[1])
+    if faq is None:
+        await send_reply(message, fallback_reply(svc), svc)
+        return
+    await svc.analytics.run(lambda store: store.record_click(
+        user_id, kind="alternative", target=faq.id, question_id=question_id or None))
+    await send_reply(message, faq_reply(svc, faq, faq.answer, faq.citations, question_id=None), svc)
 
 
 async def show_article(query: CallbackQuery, message: Message, user_id: int, parts: list[str],
@@ -180,6 +195,7 @@ ROUTES: dict[Action, Route] = {
     Action.RELATED: show_related,
     Action.FEEDBACK: give_feedback,
     Action.NONE_OF_THESE: none_of_these,
+    Action.ALTERNATIVE: answer_alternative,
     Action.EXAMPLE: ask_example,
     Action.VILLAGE: pick_village,
     Action.TIP: read_tip,

@@ -17,6 +17,7 @@ class Action(StrEnum):
     """What a tapped button asks for."""
 
     ANSWER = "a"  # a:<source>:<faq_id> — show an FAQ's answer
+    ALTERNATIVE = "alt"  # alt:<question id or 0>:<faq_id> — an entry offered under an answer, tapped
     ARTICLE = "art"  # art:<faq_id> — the cited articles' text
     RELATED = "rel"  # rel:<faq_id> — related questions as buttons
     FEEDBACK = "fb"  # fb:<1|0>:<question id or 0>:<faq_id>
@@ -34,7 +35,6 @@ class AnswerSource(StrEnum):
     """Where a tapped question came from, for the click statistics."""
 
     SUGGESTION = "s"
-    ALTERNATIVE = "o"  # another close question offered under an answer
     RELATED = "r"
     TOPIC = "t"
     LAW = "l"

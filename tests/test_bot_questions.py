@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot_harness import VILLAGER_ID, add_urgent_entry, bot_settings, running_bot
+from bot_harness import ADMIN_ID, VILLAGER_ID, add_urgent_entry, bot_settings, running_bot
 from conftest import PROVOKED_DOG_FAQ
 from fake_bot_api import BOT_ID, BOT_USERNAME
 
@@ -65,8 +65,10 @@ async def test_suggestions_answer_when_tapped_and_none_of_these_records_a_gap(
     assert kinds[1][0] == "none_of_these"
 
 
-async def test_an_answer_offers_a_nearly_as_close_question_and_tapping_it_answers_that(
+async def test_an_answer_offers_a_nearly_as_close_question_and_tapping_it_shows_in_gaps(
         tmp_path: Path, knowledge_dir: Path) -> None:
+    """Tapping an alternative answers it, and /gaps shows the clerk the question beside the entry the
+    villager chose instead: that wording belongs among that entry's alternates."""
     (knowledge_dir / "faqs" / "provoked.yaml").write_text(PROVOKED_DOG_FAQ, encoding="utf-8")
     settings = bot_settings(tmp_path, knowledge_dir)
     async with running_bot(settings) as bot:
@@ -76,10 +78,14 @@ async def test_an_answer_offers_a_nearly_as_close_question_and_tapping_it_answer
         buttons = dict(answer.buttons())
         await bot.api.tap(VILLAGER_ID, buttons["被别人家的狗咬伤了，谁来赔偿？"], on=answer)
         other = (await bot.api.wait_sent(2))[-1]
+        await bot.api.send_text(ADMIN_ID, "/gaps")
+        [gaps] = await bot.api.wait_sent(1, chat_id=ADMIN_ID)
     assert "养狗的人赔" in other.text
     with sqlite3.connect(settings.database_path) as conn:
-        clicks = conn.execute("select kind, target from clicks").fetchall()
-    assert clicks == [("alternative", "injury.dog-bite")]
+        clicks = conn.execute("select kind, target, question_id from clicks").fetchall()
+        [(question_id,)] = conn.execute("select id from questions").fetchall()
+    assert clicks == [("alternative", "injury.dog-bite", question_id)]
+    assert "被狗咬伤了狗主人赔不赔（1，答偏了，群众改点了 injury.dog-bite）" in gaps.text
 
 
 async def test_fallback_is_an_honest_not_sure_with_12348_and_the_office(tmp_path: Path, knowledge_dir: Path) -> None:
