@@ -69,8 +69,8 @@ def run_chat(
     on_result: Callable[[str, MatchResult, float], None] | None = None,
 ) -> int:
     """Read questions until EOF or an exit word; a number picks one of the last suggestions (or of the
-    alternatives under the last answer), and 原文
-    shows the text of the articles the last answer cited (when statutes are imported)."""
+    alternatives under the last answer), and 原文 shows the text of the articles the last answer cited
+    (when statutes are imported)."""
     stdout.write("普法小助手：有啥子法律上的事，直接问我。看法条原文请输入“原文”，输入 q 退出。\n")
     last_suggestions: tuple[Faq, ...] = ()
     last_citations: tuple[Citation, ...] = ()
