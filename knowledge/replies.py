@@ -17,7 +17,16 @@ from knowledge.yaml_source import KnowledgeBaseError, Problem, read_yaml
 # the old rule or seen old article numbers on leaflets (治安管理处罚法 2026, 生态环境法典 2026).
 RECENT_LAW = dt.timedelta(days=3 * 365)
 
-FIELDS = ("disclaimer", "fallback", "suggest", "alternatives", "none_of_these", "article_missing", "version_note")
+FIELDS = (
+    "disclaimer",
+    "fallback",
+    "suggest",
+    "alternatives",
+    "pick_by_number",
+    "none_of_these",
+    "article_missing",
+    "version_note",
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,7 @@ class Replies:
     fallback: str
     suggest: str
     alternatives: str  # under an answer, before the close alternatives
+    pick_by_number: str  # after a numbered list, only where the user can answer with a number (the chat)
     none_of_these: str
     article_missing: str
     version_note: str

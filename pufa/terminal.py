@@ -47,14 +47,17 @@ def format_articles(citations: tuple[Citation, ...], matcher: Matcher, replies: 
     return "\n\n".join(parts)
 
 
-def format_result(result: MatchResult, kb: KnowledgeBase, replies: Replies, office: str) -> str:
-    """Any result as terminal text."""
+def format_result(result: MatchResult, kb: KnowledgeBase, replies: Replies, office: str, pick: bool = False) -> str:
+    """Any result as terminal text. With `pick` (the chat) the numbered options invite a number in reply;
+    a one-shot `pufa ask` lists them without that invitation, since nothing would read the number."""
     options = [f"  {i}. {faq.question}" for i, faq in enumerate(result.suggestions, 1)]
+    invite = [replies.pick_by_number] if pick else []
     if result.status is Outcome.ANSWERED:
         answer = format_answer(result.faq, result, kb, replies)
-        return "\n".join([answer, replies.alternatives, *options]) if options else answer
+        return "\n".join([answer, replies.alternatives, *options, *invite]) if options else answer
     if result.status is Outcome.SUGGEST:
-        return "\n".join([replies.suggest, *options, f"  0. {replies.none_of_these}"])
+        none_of_these = [f"  0. {replies.none_of_these}"] if pick else []
+        return "\n".join([replies.suggest, *options, *none_of_these, *invite])
     if result.chitchat:
         return result.chitchat
     return replies.fallback.format(office=office)
@@ -105,4 +108,4 @@ def run_chat(
             on_result(question, result, (time.perf_counter() - started) * 1000)
         last_suggestions = result.suggestions
         last_citations = result.citations
-        stdout.write(format_result(result, matcher.kb, replies, settings.office_contact) + "\n\n")
+        stdout.write(format_result(result, matcher.kb, replies, settings.office_contact, pick=True) + "\n\n")

@@ -17,8 +17,14 @@ CONTRACT_KEYS = {"status", "faq_id", "score", "answer", "citations", "suggestion
 def run_pufa(args: list[str], knowledge_dir: Path, tmp_path: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PUFA_KNOWLEDGE_DIR": str(knowledge_dir), "PUFA_DATA_DIR": str(tmp_path / "data")}
     return subprocess.run(
-        [sys.executable, "-m", "pufa.cli", *args], input=stdin, capture_output=True, text=True,
-        encoding="utf-8", env=env, cwd=REPO_ROOT, timeout=120,
+        [sys.executable, "-m", "pufa.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=REPO_ROOT,
+        timeout=120,
     )
 
 
@@ -51,6 +57,13 @@ def test_ask_readable_shows_answer_citation_and_disclaimer(knowledge_dir: Path, 
     assert done.returncode == 0, done.stderr
     assert "《劳动合同法》第30条" in done.stdout
     assert "12348" in done.stdout
+
+
+def test_ask_lists_suggestions_without_inviting_a_number_it_cannot_read(knowledge_dir: Path, tmp_path: Path) -> None:
+    done = run_pufa(["ask", "赔偿"], knowledge_dir, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "您看是不是下面这些" in done.stdout and "  1. " in done.stdout
+    assert "回个数字就行" not in done.stdout and "都不是" not in done.stdout
 
 
 def test_chat_picks_a_suggestion_by_number(knowledge_dir: Path, tmp_path: Path) -> None:
@@ -90,7 +103,9 @@ def test_kb_check_flags_thin_entries_and_exits_nonzero(knowledge_dir: Path, tmp_
 def test_statutes_import_then_law_lookup_and_search(knowledge_dir: Path, tmp_path: Path, laws_dir: Path) -> None:
     folder = tmp_path / "laws"
     folder.mkdir()
-    (folder / "道路交通安全法.md").write_text((laws_dir / "道路交通安全法.md").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "道路交通安全法.md").write_text(
+        (laws_dir / "道路交通安全法.md").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     imported = run_pufa(["statutes", "import", str(folder)], knowledge_dir, tmp_path)
     assert imported.returncode == 0 and "道路交通安全法: 124 articles" in imported.stdout
     shown = run_pufa(["law", "道路交通安全法", "91"], knowledge_dir, tmp_path)
@@ -109,7 +124,9 @@ def test_chat_says_when_article_texts_are_not_imported(knowledge_dir: Path, tmp_
 
 
 @pytest.mark.parametrize("question", ["民法典第1079条说的啥", "消法第29条是管啥的"])
-def test_article_questions_fall_back_honestly_without_texts_or_faqs(knowledge_dir: Path, tmp_path: Path, question: str) -> None:
+def test_article_questions_fall_back_honestly_without_texts_or_faqs(
+    knowledge_dir: Path, tmp_path: Path, question: str
+) -> None:
     payload = json.loads(run_pufa(["ask", "--json", question], knowledge_dir, tmp_path).stdout)
     assert payload["status"] != "answered"
 
@@ -120,7 +137,10 @@ def test_kb_check_fails_on_an_alternate_the_matcher_would_answer_with_another_en
     faqs = knowledge_dir / "faqs" / "small.yaml"
     text = faqs.read_text(encoding="utf-8")
     # An alternate of the dog-bite entry that is really the drunk-driving question.
-    faqs.write_text(text.replace("    - 狗咬人 赔偿\n", "    - 狗咬人 赔偿\n    - 喝了酒开车会遭交警怎么处罚\n", 1), encoding="utf-8")
+    faqs.write_text(
+        text.replace("    - 狗咬人 赔偿\n", "    - 狗咬人 赔偿\n    - 喝了酒开车会遭交警怎么处罚\n", 1),
+        encoding="utf-8",
+    )
     done = run_pufa(["kb", "check", "--laws", str(tmp_path / "no-laws")], knowledge_dir, tmp_path)
     assert done.returncode == 1, done.stdout
     assert 'injury.dog-bite: "喝了酒开车会遭交警怎么处罚" would be answered with traffic.drunk-driving' in done.stdout
