@@ -127,6 +127,7 @@ async def show_gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply_lines(update, [html.escape(svc.messages.text("admin.gaps_empty"))])
         return
     lines = [svc.messages.text("admin.gaps_title")]
-    lines.extend(f"• {g.question or g.faq_id or '?'}（{g.count}，{svc.messages.text(f'admin.gap_kinds.{g.kind}')}"
-                 f"{' ' + g.faq_id if g.kind == 'alternative' and g.faq_id else ''}）" for g in gaps)
+    lines.extend(f"• {g.question or g.faq_id or '?'}"
+                 f"（{g.count}，{svc.messages.text(f'admin.gap_kinds.{g.kind}', faq=g.faq_id or '').strip()}）"
+                 for g in gaps)
     await _reply_lines(update, ["\n".join(html.escape(line) for line in lines)])
