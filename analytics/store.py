@@ -171,14 +171,16 @@ class AnalyticsStore(QueuedWriter):
         """A button tap. For `none_of_these` the target is the question id that record_question returned;
         for `alternative` the target is the entry tapped and `question_id` the question it was offered for."""
         key = self.pseudonymise(user_id)
-        if kind == "none_of_these":
-            self._write(lambda c: c.execute(
-                "insert into clicks (at, user, kind, target) values (?, ?, ?, ?)",
-                (stored_time(at), key, kind, _target_question(self._resolve(_as_int(target)), target))))
-            return
-        self._write(lambda c: c.execute(
-            "insert into clicks (at, user, kind, target, question_id) values (?, ?, ?, ?, ?)",
-            (stored_time(at), key, kind, target, self._resolve(question_id))))
+
+        def insert(c: sqlite3.Connection) -> sqlite3.Cursor:
+            # Question ids are resolved when the write lands: a queued question's provisional id by then has
+            # its real row id.
+            stored = _target_question(self._resolve(_as_int(target)), target) if kind == "none_of_these" else target
+            return c.execute(
+                "insert into clicks (at, user, kind, target, question_id) values (?, ?, ?, ?, ?)",
+                (stored_time(at), key, kind, stored, self._resolve(question_id)))
+
+        self._write(insert)
 
     def record_feedback(
         self, user_id: int | str, *, faq_id: str | None, helpful: bool, question_id: int | None = None,
