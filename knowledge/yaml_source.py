@@ -72,6 +72,19 @@ class _NoAliasSafeLoader(yaml.SafeLoader):
 
 
 def _construct_line_mapping(loader: _NoAliasSafeLoader, node: yaml.MappingNode) -> _LineDict:
+    # PyYAML keeps the last of two equal keys without a word: a clerk who pastes a second `quote:` or
+    # `answer:` into an entry, or lists a dialect word twice, would silently lose the first one.
+    first_line: dict[str, int] = {}
+    for key, _ in node.value:
+        name = str(key.value)
+        if name in first_line:
+            raise yaml.MarkedYAMLError(
+                None,
+                None,
+                f"`{name}` appears twice in the same block (first on line {first_line[name]}); keep only one",
+                key.start_mark,
+            )
+        first_line[name] = key.start_mark.line + 1
     mapping = _LineDict({str(k): v for k, v in loader.construct_mapping(node, deep=True).items()})
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}

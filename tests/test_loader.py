@@ -50,6 +50,10 @@ BROKEN_CASES = [
     ("- id: x.date\n  question: q\n  alternates: [a]\n  answer: a\n  citations: [{law: 民法典, article: 10}]\n"
      "  topic: personal_injury\n  updated: yesterday\n", "broken.yaml:7: `updated` must be a date"),
     ("a: &x [1, 2]\nb: *x\n", "anchors and aliases"),
+    # A second `quote:` pasted under one citation would otherwise silently replace the first.
+    ("- id: x.twice\n  question: q\n  alternates: [a]\n  answer: a\n  citations:\n    - law: 民法典\n"
+     "      article: 10\n      quote: 处理民事纠纷\n      quote: 应当依照法律\n  topic: personal_injury\n",
+     "broken.yaml:9: YAML syntax: `quote` appears twice in the same block (first on line 8)"),
     ("just a string\n", "an FAQ file must be a list of entries"),
 ]
 
