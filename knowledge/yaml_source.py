@@ -87,7 +87,7 @@ def _construct_line_mapping(loader: _NoAliasSafeLoader, node: yaml.MappingNode) 
         first_line[name] = key.start_mark.line + 1
     mapping = _LineDict({str(k): v for k, v in loader.construct_mapping(node, deep=True).items()})
     mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
+    mapping.key_lines = first_line
     return mapping
 
 
