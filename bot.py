@@ -25,7 +25,7 @@ from knowledge.replies import load_replies
 from knowledge.statutes import StatuteStore
 from knowledge.tips import load_tips, load_villages
 from pufa.cli import main as cli_main
-from pufa.settings import Settings, sentence_encoder
+from pufa.settings import Settings
 
 log = logging.getLogger("pufa.bot")
 
@@ -48,11 +48,10 @@ def build_services(settings: Settings) -> BotServices:
     """Load everything the handlers need; a broken knowledge file raises KnowledgeBaseError."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     statutes = open_statutes(settings)
-    encoder = sentence_encoder(settings, log.info)
 
     def load_engine() -> Engine:
         kb = load_knowledge_base(settings.knowledge_dir)
-        return Engine(kb, Matcher(kb, statutes, encoder=encoder))
+        return Engine(kb, Matcher(kb, statutes))
 
     villages = load_villages(content_path(settings, "villages.yaml"))
     if settings.villages:
@@ -61,9 +60,8 @@ def build_services(settings: Settings) -> BotServices:
     return BotServices(
         engine=EngineSlot(load_engine()),
         load_engine=load_engine,
-        analytics=AnalyticsRecorder(
-            lambda: AnalyticsStore(settings.database_path, secret, retention_days=settings.retention_days)
-        ),
+        analytics=AnalyticsRecorder(lambda: AnalyticsStore(settings.database_path, secret,
+                                                              retention_days=settings.retention_days)),
         messages=load_messages(content_path(settings, "messages.yaml")),
         replies=load_replies(content_path(settings, "replies.yaml").parent),
         tips=load_tips(content_path(settings, "tips.yaml")),
@@ -81,18 +79,11 @@ def serve(settings: Settings) -> int:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
     # httpx logs every request URL at INFO, and the URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    app = build_application(
-        TelegramConnection.for_base_url(token, settings.telegram_base_url),
-        build_services(settings),
-        UpdateJournal(settings.data_dir / "updates.sqlite"),
-    )
+    app = build_application(TelegramConnection.for_base_url(token, settings.telegram_base_url),
+                            build_services(settings), UpdateJournal(settings.data_dir / "updates.sqlite"))
     if settings.webhook_url:
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            webhook_url=settings.webhook_url,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
+                        webhook_url=settings.webhook_url, allowed_updates=Update.ALL_TYPES)
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0

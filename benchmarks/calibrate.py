@@ -34,7 +34,6 @@ from knowledge.evaluation import LabelledQuestion, read_labelled  # noqa: E402
 from knowledge.loader import load_knowledge_base  # noqa: E402
 from knowledge.matcher import Matcher, Scored, Thresholds, decide  # noqa: E402
 from knowledge.model import Outcome  # noqa: E402
-from pufa.settings import Settings, sentence_encoder  # noqa: E402
 
 GRID = {
     "answer": [0.10, 0.12, 0.14, 0.16, 0.17, 0.18, 0.19, 0.20, 0.21, 0.22, 0.25, 0.28],
@@ -99,7 +98,6 @@ def main() -> None:
     parser.add_argument("--max-oos", type=float, default=0.03)
     args = parser.parse_args()
     kb = load_knowledge_base(BUNDLED_KNOWLEDGE_DIR)
-    encoder = sentence_encoder(Settings.from_env(), print)  # as the bot runs, unless PUFA_SEMANTIC=0
     if [f.name for f in args.files] == ["kb"]:
         # Self-supervised: every alternate held out of the index and asked of it, labelled with its own
         # entry's citations. Thresholds chosen here never see the evaluation questions.
@@ -109,10 +107,10 @@ def main() -> None:
                 h.ranked,
                 h.answerable,
             )
-            for h in held_out_rankings(kb, encoder=encoder)
+            for h in held_out_rankings(kb)
         ]
     else:
-        matcher = Matcher(kb, encoder=encoder)
+        matcher = Matcher(kb)
         rows = [
             Ranked(item, *matcher.rank_for_decision(item.question))
             for path in args.files

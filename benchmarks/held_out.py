@@ -22,13 +22,11 @@ from knowledge.audit import held_out_rankings  # noqa: E402
 from knowledge.loader import load_knowledge_base  # noqa: E402
 from knowledge.matcher import Thresholds, decide  # noqa: E402
 from knowledge.model import Outcome  # noqa: E402
-from pufa.settings import Settings, sentence_encoder  # noqa: E402
 
 
 def main() -> None:
     kb = load_knowledge_base(Path(sys.argv[1]) if len(sys.argv) > 1 else BUNDLED_KNOWLEDGE_DIR)
-    # As the bot runs: with the sentence encoder unless PUFA_SEMANTIC=0.
-    rows = held_out_rankings(kb, encoder=sentence_encoder(Settings.from_env(), print))
+    rows = held_out_rankings(kb)
     first = top3 = right = wrong = 0
     for row in rows:
         ranked_ids = [s.faq.id for s in row.ranked]

@@ -19,7 +19,6 @@ from rapidfuzz import fuzz
 from knowledge.loader import Problem
 from knowledge.matcher import Matcher, Scored, Thresholds, decide
 from knowledge.model import Faq, KnowledgeBase, Outcome
-from knowledge.semantic import SentenceEncoder
 from knowledge.statutes import normalize_quote, read_statute_file
 
 # Two entries whose questions are this similar (rapidfuzz ratio on normalised text) are likely the same
@@ -52,9 +51,7 @@ class HeldOut:
     answerable: bool
 
 
-def held_out_rankings(
-    kb: KnowledgeBase, folds: int = HELD_OUT_FOLDS, encoder: SentenceEncoder | None = None
-) -> list[HeldOut]:
+def held_out_rankings(kb: KnowledgeBase, folds: int = HELD_OUT_FOLDS) -> list[HeldOut]:
     """Rank every alternate with a matcher built on the other folds' alternates (k-fold).
 
     An alternate asked of a base that contains it matches itself perfectly and proves nothing; held
@@ -65,7 +62,7 @@ def held_out_rankings(
             dataclasses.replace(f, alternates=tuple(a for a in f.alternates if _fold_of(a, folds) != fold))
             for f in kb.faqs
         )
-        matcher = Matcher(dataclasses.replace(kb, faqs=kept), encoder=encoder)
+        matcher = Matcher(dataclasses.replace(kb, faqs=kept))
         for faq in kb.faqs:
             for text in faq.alternates:
                 if _fold_of(text, folds) == fold:

@@ -9,7 +9,6 @@ when something is close; otherwise admit not knowing. Thresholds are named and w
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,7 +17,6 @@ from typing import Protocol
 from knowledge.articles import ArticleReferenceFinder
 from knowledge.index import CandidateIndex
 from knowledge.model import ArticleNumber, Citation, Faq, KnowledgeBase, MatchResult, Outcome
-from knowledge.semantic import SemanticIndex, SentenceEncoder
 from knowledge.text import Analysis, TextAnalyzer, normalize
 from knowledge.typos import HomophoneCorrector
 
@@ -59,12 +57,6 @@ ANGLE_WEIGHT = 0.1
 # a lower share adds offers that are rarely the point (docs/benchmarks.md).
 ALTERNATIVE_SHARE = 0.7
 MAX_ALTERNATIVES = 2
-# With a sentence encoder, each candidate's score loses this much per unit of cosine similarity it lies
-# below the semantically nearest candidate: word overlap proposes, meaning reorders and, through the
-# margin, decides how sure to be. The weight was chosen on the base's own held-out alternates (right
-# entry first 7,987 → 8,049 of 8,475 at 1.0; 0.5 and 2.0 gain less), not on the evaluation questions; the
-# thresholds below are unchanged (docs/benchmarks.md has the figures on dev and real questions).
-SEMANTIC_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -109,23 +101,17 @@ class Scored:
     score: float
     word_evidence: float  # rarity-weighted words of the question that the FAQ contains
     word_ceiling: float  # ...and what they would add up to if it contained them all
-    similarity: float = 0.0  # cosine to the FAQ's nearest phrasing, when a sentence encoder is used
 
 
 class Matcher:
     """Answers questions from one knowledge base; build a new one to reload."""
 
     def __init__(
-        self,
-        kb: KnowledgeBase,
-        statutes: StatuteLookup | None = None,
-        thresholds: Thresholds = Thresholds(),
-        encoder: SentenceEncoder | None = None,
+        self, kb: KnowledgeBase, statutes: StatuteLookup | None = None, thresholds: Thresholds = Thresholds()
     ) -> None:
         self.kb = kb
         self.thresholds = thresholds
         self.statutes = statutes
-        self.encoder = encoder
         user_words = [w for faq in kb.faqs for w in faq.keywords]
         self.analyzer = TextAnalyzer(kb.synonyms, kb.fillers, kb.stopwords, user_words)
         self.articles = ArticleReferenceFinder(kb.laws.values())
@@ -133,9 +119,6 @@ class Matcher:
         self._angles = {name: words for name, words in kb.angles.items() if words}
         self._angle_shares: list[dict[str, float]] = []
         self.index = CandidateIndex(self._documents(kb))
-        self._semantic = (
-            SemanticIndex(encoder, [(faq.question, *faq.alternates) for faq in kb.faqs]) if encoder else None
-        )
         self._typos = HomophoneCorrector(
             {t[2:]: self.index.document_frequency(t) for t in self.index.idf if t.startswith("w:")},
             self.analyzer.synonyms,
@@ -205,12 +188,12 @@ class Matcher:
 
     def rank(self, question: str) -> list[Scored]:
         """Rank the FAQs for a question, best first. Public so that `pufa kb check` can test collisions."""
-        return self._rank(self._analyze_question(question), question)
+        return self._rank(self._analyze_question(question))
 
     def rank_for_decision(self, question: str) -> tuple[list[Scored], bool]:
         """The ranking and whether the question says enough to be answered at all (calibration reuses it)."""
         query = self._analyze_question(question)
-        return self._rank(query, question), len(set(query.words)) >= MIN_ANSWER_WORDS
+        return self._rank(query), len(set(query.words)) >= MIN_ANSWER_WORDS
 
     def _analyze_question(self, question: str) -> Analysis:
         """The question's terms plus the words its pinyin typos stand for (at reduced weight)."""
@@ -221,7 +204,7 @@ class Matcher:
             return query
         return Analysis(text=query.text, words=query.words, terms=query.terms, recovered=corrected)
 
-    def _rank(self, query: Analysis, question: str) -> list[Scored]:
+    def _rank(self, query: Analysis) -> list[Scored]:
         if not query.terms:
             return []
         upper = self.index.upper_bound(query.terms) or 1.0
@@ -244,13 +227,6 @@ class Matcher:
                 score *= 1 + ANGLE_WEIGHT * sum(shares.get(name, 0.0) for name in asked) / len(asked)
             score = min(score, 1.0)
             scored.append(Scored(self.kb.faqs[hit.faq_index], score, word_evidence, word_ceiling))
-        if self._semantic is not None and scored:
-            similarities = self._semantic.similarities(question, [hit.faq_index for hit in hits])
-            nearest = max(similarities)
-            scored = [
-                dataclasses.replace(s, score=max(0.0, s.score - SEMANTIC_WEIGHT * (nearest - sim)), similarity=sim)
-                for s, sim in zip(scored, similarities, strict=True)
-            ]
         scored.sort(key=lambda s: -s.score)
         return scored
 

@@ -30,7 +30,7 @@ from knowledge.matcher import Matcher
 from knowledge.model import MatchResult
 from knowledge.replies import load_replies
 from knowledge.statutes import StatuteStore
-from pufa.settings import Settings, sentence_encoder
+from pufa.settings import Settings
 from pufa.terminal import format_result, run_chat
 
 DEFAULT_LAWS_DIR = Path("../shared/laws")
@@ -40,12 +40,7 @@ def build_matcher(settings: Settings) -> Matcher:
     """The knowledge base named by the settings, with statute texts when they have been imported."""
     kb = load_knowledge_base(settings.knowledge_dir)
     statutes = StatuteStore(settings.database_path) if settings.database_path.exists() else None
-    return Matcher(kb, statutes if statutes and statutes.loaded else None, encoder=sentence_encoder(settings, _tell))
-
-
-def _tell(message: str) -> None:
-    """Progress notes go to stderr, so that `pufa ask --json` output stays clean."""
-    print(message, file=sys.stderr, flush=True)
+    return Matcher(kb, statutes if statutes and statutes.loaded else None)
 
 
 def chat_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -106,9 +101,8 @@ def kb_check_command(args: argparse.Namespace, settings: Settings) -> int:
     for the office to improve alternates over time but do not fail the check."""
     kb = load_knowledge_base(settings.knowledge_dir)
     load_replies(settings.knowledge_dir)
-    encoder = sentence_encoder(settings, _tell)
-    matcher = Matcher(kb, encoder=encoder)
-    collisions, warnings = find_collisions(held_out_rankings(kb, encoder=encoder), matcher.thresholds)
+    matcher = Matcher(kb)
+    collisions, warnings = find_collisions(held_out_rankings(kb), matcher.thresholds)
     errors = collisions + find_near_duplicates(kb, matcher) + find_thin_entries(kb)
     laws_dir = Path(args.laws) if args.laws else DEFAULT_LAWS_DIR
     if laws_dir.is_dir():

@@ -8,20 +8,16 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge import BUNDLED_KNOWLEDGE_DIR
-from knowledge.semantic import E5Encoder
 
 
 class ConfigError(Exception):
     """A setting is missing or malformed; the message names the variable."""
 
-
-# Phrasing vectors depend only on the model and the text, so one cache serves every checkout and test run.
-DEFAULT_VECTOR_CACHE = Path.home() / ".cache" / "pufa" / "vectors.sqlite"
 
 # Telegram bot tokens look like 123456789:AA… (digits, a colon, 30+ url-safe characters).
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
@@ -46,10 +42,6 @@ class Settings:
     bot_username: str | None = None  # for poster QR deep links (https://t.me/<bot_username>?start=v-<code>)
     # Question texts older than this many days are deleted from the analytics (counts stay); None keeps them.
     retention_days: int | None = None
-    # The sentence model's meaning signal on top of word matching (docs/benchmarks.md); off only for
-    # machines too small for it, or to compare.
-    semantic: bool = True
-    vector_cache: Path | None = DEFAULT_VECTOR_CACHE
 
     @property
     def database_path(self) -> Path:
@@ -83,12 +75,6 @@ class Settings:
             kwargs["rate_limit_per_minute"] = _parse_int(env["PUFA_RATE_LIMIT"], "PUFA_RATE_LIMIT")
         if env.get("PUFA_OFFICE_CONTACT"):
             kwargs["office_contact"] = env["PUFA_OFFICE_CONTACT"]
-        if env.get("PUFA_SEMANTIC"):
-            kwargs["semantic"] = _parse_switch(env["PUFA_SEMANTIC"], "PUFA_SEMANTIC")
-        if env.get("PUFA_VECTOR_CACHE"):
-            kwargs["vector_cache"] = Path(env["PUFA_VECTOR_CACHE"])
-        elif env.get("XDG_CACHE_HOME"):
-            kwargs["vector_cache"] = Path(env["XDG_CACHE_HOME"]) / "pufa" / "vectors.sqlite"
         if env.get("PUFA_RETENTION_DAYS"):
             kwargs["retention_days"] = _parse_int(env["PUFA_RETENTION_DAYS"], "PUFA_RETENTION_DAYS")
         return cls(**kwargs)  # type: ignore[arg-type]
@@ -100,20 +86,6 @@ class Settings:
         if not TOKEN_PATTERN.match(self.telegram_token):
             raise ConfigError("TELEGRAM_BOT_TOKEN is malformed: expected digits, a colon and the secret part")
         return self.telegram_token
-
-
-def sentence_encoder(settings: Settings, announce: Callable[[str], None] | None = None) -> E5Encoder | None:
-    """The encoder the settings ask for (one per process: /reload reuses its memory), or None when off."""
-    return E5Encoder(settings.vector_cache, announce) if settings.semantic else None
-
-
-def _parse_switch(value: str, name: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off"}:
-        return False
-    raise ConfigError(f"{name} must be 1 or 0, got {value!r}")
 
 
 def _parse_int(value: str, name: str) -> int:

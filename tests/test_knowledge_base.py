@@ -16,7 +16,6 @@ from knowledge.matcher import Matcher
 from knowledge.messages import load_messages
 from knowledge.model import KnowledgeBase, Outcome
 from knowledge.replies import load_replies
-from pufa.settings import Settings, sentence_encoder
 
 # Questions that reveal danger now must reach an urgent entry (its answer starts with the emergency step).
 DANGER_NOW = [
@@ -29,10 +28,8 @@ DANGER_NOW = [
 
 @lru_cache(maxsize=1)
 def bundled() -> tuple[KnowledgeBase, Matcher]:
-    """The bundled base as shipped: with the sentence encoder and its default cache, so that a fresh
-    machine encodes the phrasings once (about two minutes) and later runs read them back."""
     kb = load_knowledge_base(BUNDLED_KNOWLEDGE_DIR)
-    return kb, Matcher(kb, encoder=sentence_encoder(Settings()))
+    return kb, Matcher(kb)
 
 
 def test_bundled_base_loads_and_is_substantial() -> None:

@@ -11,19 +11,12 @@ import pytest
 from knowledge.loader import load_knowledge_base
 from knowledge.matcher import ALTERNATIVE_SHARE, ANGLE_WEIGHT, Matcher, Scored, Thresholds, decide
 from knowledge.model import Outcome
-from knowledge.semantic import E5Encoder
 from knowledge.text import MAX_QUESTION_CHARS, normalize
 
 
-@pytest.fixture(scope="module")
-def encoder(tmp_path_factory: pytest.TempPathFactory) -> E5Encoder:
-    return E5Encoder(tmp_path_factory.mktemp("vectors") / "vectors.sqlite")
-
-
-@pytest.fixture(params=["words", "words+meaning"])
-def matcher(request: pytest.FixtureRequest, knowledge_dir: Path, encoder: E5Encoder) -> Matcher:
-    """Every behaviour below holds for word matching alone and with the sentence encoder as shipped."""
-    return Matcher(load_knowledge_base(knowledge_dir), encoder=encoder if request.param == "words+meaning" else None)
+@pytest.fixture()
+def matcher(knowledge_dir: Path) -> Matcher:
+    return Matcher(load_knowledge_base(knowledge_dir))
 
 
 @pytest.mark.parametrize(
