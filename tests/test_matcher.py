@@ -131,6 +131,23 @@ def test_a_long_story_is_answered_on_rare_word_evidence_not_on_score(matcher: Ma
     assert outcome(t.story_evidence + 0.5, t.story_margin - 0.02) is Outcome.SUGGEST  # a near tie
 
 
+def test_a_clear_winner_needs_fewer_rare_words(matcher: Matcher) -> None:
+    """A short question one entry wins by a wide margin is answered on less word evidence than a close
+    call needs; a close call on the same evidence is not, and neither is a clear winner on next to none."""
+    best, other = [f for f in matcher.kb.faqs if not f.urgent and f.citations][:2]
+    t = Thresholds()
+    few = (t.clear_evidence + t.min_word_evidence) / 2  # below the ordinary bar, above the clear-winner bar
+
+    def outcome(score: float, margin: float, evidence: float) -> Outcome:
+        ranked = [Scored(best, score, evidence, 10.0), Scored(other, score - margin, 1.0, 10.0)]
+        return decide(ranked, True, t).status
+
+    assert outcome(t.clear_answer + 0.05, t.clear_margin + 0.01, few) is Outcome.ANSWERED
+    assert outcome(t.clear_answer + 0.05, t.margin + 0.01, few) is Outcome.SUGGEST  # ahead, but not clearly
+    assert outcome(t.clear_answer - 0.05, t.clear_margin + 0.01, few) is Outcome.SUGGEST  # not a strong match
+    assert outcome(t.clear_answer + 0.05, t.clear_margin + 0.01, t.clear_evidence - 0.3) is Outcome.SUGGEST
+
+
 def test_an_answer_offers_the_nearly_as_close_entries_as_alternatives(matcher: Matcher) -> None:
     """Under a confident answer, entries scoring close to it are offered (the answer may have missed the
     point); distant ones are not, and the answer itself is never offered again."""
