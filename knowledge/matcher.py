@@ -304,9 +304,10 @@ def decide(ranked: list[Scored], answerable: bool, thresholds: Thresholds) -> Ma
     )
     runner_up = next((s for s in ranked[1:] if not _shares_citation(s.faq, best.faq)), None)
     margin = best.score - (runner_up.score if runner_up else 0.0)
-    # A short question in a small base cannot reach the absolute bar; sharing most of its words is enough.
-    needed = min(thresholds.min_word_evidence, MIN_WORD_SHARE * best.word_ceiling)
-    clear_needed = min(thresholds.clear_evidence, MIN_WORD_SHARE * best.word_ceiling)
+    # A short question in a small base cannot reach the absolute bars; sharing most of its words is enough.
+    share_bar = MIN_WORD_SHARE * best.word_ceiling
+    needed = min(thresholds.min_word_evidence, share_bar)
+    clear_needed = min(thresholds.clear_evidence, share_bar)
     confident = (
         (best.score >= thresholds.answer and margin >= thresholds.margin and best.word_evidence >= needed)
         or (
