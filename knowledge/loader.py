@@ -109,7 +109,12 @@ def parse_faq(raw: Any, where: str, problems: list[Problem]) -> Faq | None:
     elif isinstance(citations_raw, list):
         for item in citations_raw:
             citation = _parse_citation(item, where, line_of(raw, "citations"), problems)
-            if citation:
+            if citation and any(c.label == citation.label for c in citations):
+                # The reply would list the article twice; a second quote belongs in the first citation.
+                problems.append(
+                    Problem(where, line_of(item) or line_of(raw, "citations"), f"{citation.display} is cited twice")
+                )
+            elif citation:
                 citations.append(citation)
     urgent = raw.get("urgent", False)
     if not isinstance(urgent, bool):

@@ -54,6 +54,9 @@ BROKEN_CASES = [
     ("- id: x.twice\n  question: q\n  alternates: [a]\n  answer: a\n  citations:\n    - law: 民法典\n"
      "      article: 10\n      quote: 处理民事纠纷\n      quote: 应当依照法律\n  topic: personal_injury\n",
      "broken.yaml:9: YAML syntax: `quote` appears twice in the same block (first on line 8)"),
+    ("- id: x.dup\n  question: q\n  alternates: [a]\n  answer: a\n  citations:\n    - law: 民法典\n"
+     "      article: 10\n    - law: 民法典\n      article: 10\n      quote: 处理民事纠纷\n  topic: personal_injury\n",
+     "broken.yaml:8: 《民法典》第10条 is cited twice"),
     ("just a string\n", "an FAQ file must be a list of entries"),
 ]
 
