@@ -157,4 +157,9 @@ def string_list(raw: Any, field: str, where: str, line: int, problems: list[Prob
     ):
         problems.append(Problem(where, line, f"`{field}` must be a list of non-empty texts"))
         return ()
-    return tuple(str(item).strip() for item in raw)
+    items = tuple(str(item).strip() for item in raw)
+    # A repeated item is always a slip: a keyword or alternate listed twice silently counts double in matching.
+    repeated = sorted({item for item in items if items.count(item) > 1})
+    if repeated:
+        problems.append(Problem(where, line, f"`{field}` lists {'、'.join(repeated)} more than once"))
+    return items

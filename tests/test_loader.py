@@ -57,6 +57,9 @@ BROKEN_CASES = [
     ("- id: x.dup\n  question: q\n  alternates: [a]\n  answer: a\n  citations:\n    - law: 民法典\n"
      "      article: 10\n    - law: 民法典\n      article: 10\n      quote: 处理民事纠纷\n  topic: personal_injury\n",
      "broken.yaml:8: 《民法典》第10条 is cited twice"),
+    # A keyword listed twice would silently count double in matching.
+    ("- id: x.kw\n  question: q\n  alternates: [a]\n  answer: a\n  citations: [{law: 民法典, article: 10}]\n"
+     "  topic: personal_injury\n  keywords: [继女, 继子, 继女]\n", "broken.yaml:7: `keywords` lists 继女 more than once"),
     ("just a string\n", "an FAQ file must be a list of entries"),
 ]
 
