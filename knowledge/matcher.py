@@ -74,8 +74,11 @@ class Thresholds:
     margin: float = 0.04  # ...and beat the best FAQ that does not share a citation with it by this much
     suggest: float = 0.06  # below this nothing is close enough even to suggest
     # *Words* shared with the FAQ, weighted by rarity (1.0 = one word as rare as can be): chit-chat and
-    # other domains share only common characters and filler, never the rare legal words.
-    min_word_evidence: float = 1.7
+    # other domains share only common characters and filler, never the rare legal words. The bar drifts as
+    # the base grows: every new entry on a subject makes its words commoner. At 1,077 entries 1.6 answers 1
+    # more dev question, 2 more real ones (both right) and 40 more held-out alternates with no more wrong or
+    # out-of-scope answers than 1.7 did; 1.5 lets one more of our out-of-scope questions in (docs/benchmarks.md).
+    min_word_evidence: float = 1.6
     # A long story (我在县城工地上干了大半年小工，包工头……) shares many rare words with the right entry
     # and as many with nothing, so its normalised score stays low however clear the match. Enough rare
     # shared words, well ahead of a different answer, stand in for the score: on the base's 8,442
