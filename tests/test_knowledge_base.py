@@ -16,6 +16,7 @@ from knowledge.matcher import Matcher
 from knowledge.messages import load_messages
 from knowledge.model import KnowledgeBase, Outcome
 from knowledge.replies import load_replies
+from knowledge.statutes import read_statute_file
 
 # Questions that reveal danger now must reach an urgent entry (its answer starts with the emergency step).
 DANGER_NOW = [
@@ -112,6 +113,23 @@ def test_danger_now_reaches_an_urgent_entry(question: str) -> None:
     result = matcher.match(question)
     candidates = [result.faq] if result.status is Outcome.ANSWERED else list(result.suggestions)
     assert any(f is not None and f.urgent for f in candidates), (question, result.to_json())
+
+
+def test_villager_probe_labels_name_articles_that_exist(laws_dir: Path) -> None:
+    """benchmarks/villager_probe.jsonl is scored by article overlap, so a label naming a missing article (or a
+    repealed law, whose file is still in the folder) would silently count every answer to it as wrong."""
+    articles = {p.stem: {str(a.number) for a in read_statute_file(p)} for p in laws_dir.glob("*.md")}
+    items = read_labelled(REPO_ROOT / "benchmarks" / "villager_probe.jsonl")
+    missing = [
+        (i.id, label)
+        for i in items
+        for label in i.expect
+        if label.partition(":")[2] not in articles.get(label.partition(":")[0], set())
+    ]
+    kb, _ = bundled()
+    repealed = [(i.id, label) for i in items for label in i.expect if not kb.laws[label.partition(":")[0]].in_force]
+    assert len({i.id for i in items}) == len(items) == 384
+    assert missing == [] and repealed == [], (missing, repealed)
 
 
 def test_out_of_scope_questions_are_rarely_answered() -> None:
