@@ -26,7 +26,8 @@ def question_event(
         question=question,
         status=result.status.value,
         faq_id=faq.id if faq else None,
-        topic=faq.topic if faq else None,
+        # A referral subject (看病吃药 …) is kept by its id but not counted as a legal topic in the reports.
+        topic=faq.topic if faq and not faq.referral else None,
         laws=tuple(dict.fromkeys(c.law for c in result.citations)),
         citations=tuple(c.label for c in result.citations),
         score=result.score,

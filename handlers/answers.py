@@ -101,12 +101,23 @@ def result_reply(svc: BotServices, result: MatchResult, question_id: int | None)
     if result.status is Outcome.ANSWERED and result.answer:
         return faq_reply(svc, result.faq, result.answer, result.citations, question_id=question_id,
                          alternatives=result.suggestions)
+    if result.referral:
+        return referral_reply(svc, result.referral, result.suggestions, question_id)
     if result.status is Outcome.SUGGEST and result.suggestions:
         rows = question_buttons(result.suggestions, AnswerSource.SUGGESTION)
         rows.append([InlineKeyboardButton(svc.replies.none_of_these,
                                           callback_data=pack(Action.NONE_OF_THESE, question_id or 0))])
         return Reply((html.escape(svc.messages.text("suggest_intro")),), InlineKeyboardMarkup(rows))
     return fallback_reply(svc)
+
+
+def referral_reply(svc: BotServices, referral: str, legal: Sequence[Faq], question_id: int | None) -> Reply:
+    """Where to ask about a matter outside the law (看病, 补贴 …), with the legal entries that came close as
+    buttons, in case the question was a legal one after all."""
+    if not legal:
+        return Reply(tuple(plain(referral)))
+    rows = question_buttons(legal, AnswerSource.SUGGESTION)
+    return Reply((*plain(referral), html.escape(svc.replies.referral_legal)), InlineKeyboardMarkup(rows))
 
 
 def article_reply(svc: BotServices, citations: Sequence[Citation]) -> Reply:

@@ -12,7 +12,7 @@ from telegram import KeyboardButton, Message, MessageEntity, ReplyKeyboardMarkup
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from analytics.events import QuestionEvent
+from analytics.from_match import question_event
 from handlers.answers import Reply, fallback_reply, result_reply, send_reply
 from handlers.formatting import plain
 from handlers.rate_limit import Verdict
@@ -74,13 +74,7 @@ async def answer_question(message: Message, user_id: int, question: str, svc: Bo
     started = time.perf_counter()
     result = svc.engine.current.matcher.match(question[:MAX_QUESTION_CHARS])
     latency_ms = (time.perf_counter() - started) * 1000
-    faq = result.faq
-    event = QuestionEvent(
-        user_id=user_id, channel=CHANNEL, question=question[:MAX_QUESTION_CHARS], status=result.status.value,
-        faq_id=faq.id if faq else None, topic=faq.topic if faq else None,
-        laws=tuple(dict.fromkeys(c.law for c in result.citations)),
-        citations=tuple(c.label for c in result.citations), score=result.score, latency_ms=latency_ms,
-    )
+    event = question_event(user_id, CHANNEL, question[:MAX_QUESTION_CHARS], result, latency_ms)
     # One analytics write per question (grouped with concurrent ones); it also files a first-time asker,
     # and a question without a village takes the one the asker chose (see AnalyticsStore.record_question).
     question_id = await svc.analytics.record_question(event)

@@ -55,15 +55,19 @@ def held_out_rankings(kb: KnowledgeBase, folds: int = HELD_OUT_FOLDS) -> list[He
     """Rank every alternate with a matcher built on the other folds' alternates (k-fold).
 
     An alternate asked of a base that contains it matches itself perfectly and proves nothing; held
-    out, it shows which entry a villager asking it that way would really get."""
+    out, it shows which entry a villager asking it that way would really get. Referral subjects' phrasings
+    are held out the same way: a legal entry that would answer one is as much a collision."""
     rows: list[HeldOut] = []
-    for fold in range(folds):
-        kept = tuple(
+
+    def held_out(entries: tuple[Faq, ...], fold: int) -> tuple[Faq, ...]:
+        return tuple(
             dataclasses.replace(f, alternates=tuple(a for a in f.alternates if _fold_of(a, folds) != fold))
-            for f in kb.faqs
+            for f in entries
         )
-        matcher = Matcher(dataclasses.replace(kb, faqs=kept))
-        for faq in kb.faqs:
+
+    for fold in range(folds):
+        matcher = Matcher(dataclasses.replace(kb, faqs=held_out(kb.faqs, fold), referrals=held_out(kb.referrals, fold)))
+        for faq in (*kb.faqs, *kb.referrals):
             for text in faq.alternates:
                 if _fold_of(text, folds) == fold:
                     rows.append(HeldOut(faq, text, *matcher.rank_for_decision(text)))
@@ -80,8 +84,8 @@ def find_collisions(rows: list[HeldOut], thresholds: Thresholds) -> tuple[list[P
     """Held-out alternates whose best match is another entry that shares no citation with their own.
 
     Returns (errors, warnings): an error when the matcher would *answer* such a question with the other
-    entry (a confident wrong answer); a warning when it would only rank the other entry first among
-    its suggestions."""
+    entry (a confident wrong answer), or refer an entry's question away as outside the law; a warning
+    when it would only rank the other entry first among its suggestions."""
     errors: list[Problem] = []
     warnings: list[Problem] = []
     for row in rows:
@@ -93,12 +97,14 @@ def find_collisions(rows: list[HeldOut], thresholds: Thresholds) -> tuple[list[P
         own_score = next((s.score for s in row.ranked if s.faq.id == row.faq.id), 0.0)
         if winner.score - own_score <= COLLISION_MARGIN:
             continue
-        answered = decide(row.ranked, row.answerable, thresholds).status is Outcome.ANSWERED
-        verb = "would be answered with" if answered else "matches"
+        result = decide(row.ranked, row.answerable, thresholds)
+        answered = result.status is Outcome.ANSWERED
+        referred_away = result.referral is not None and not row.faq.referral
+        verb = "would be answered with" if answered else "would be referred to" if referred_away else "matches"
         problem = Problem(
             *_where(row.faq), f'{row.faq.id}: "{row.text}" {verb} {winner.faq.id} better than its own entry'
         )
-        (errors if answered else warnings).append(problem)
+        (errors if answered or referred_away else warnings).append(problem)
     return errors, warnings
 
 
@@ -164,6 +170,7 @@ class KbStats:
     thin_topics: list[str]
     urgent: int
     due_for_review: list[str]
+    referrals: int = 0  # subjects outside the law (referrals.yaml)
 
 
 def kb_stats(kb: KnowledgeBase, today: dt.date) -> KbStats:
@@ -179,4 +186,5 @@ def kb_stats(kb: KnowledgeBase, today: dt.date) -> KbStats:
         thin_topics=[t.id for t in kb.topics if per_topic.get(t.id, 0) < THIN_TOPIC_ENTRIES],
         urgent=sum(f.urgent for f in kb.faqs),
         due_for_review=[f.id for f in kb.faqs if f.reviewed is None or today - f.reviewed > REVIEW_AFTER],
+        referrals=len(kb.referrals),
     )

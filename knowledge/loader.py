@@ -43,6 +43,8 @@ FAQ_FIELDS = {
     "reviewed",
 }
 REQUIRED_FIELDS = ("id", "question", "alternates", "answer", "citations", "topic")
+REFERRAL_FIELDS = ("id", "subject", "phrasings", "reply")
+REFERRAL_TOPIC = "referral"
 
 
 def _parse_citation(raw: Any, where: str, line: int, problems: list[Problem]) -> Citation | None:
@@ -233,6 +235,57 @@ def _parse_chitchat(raw: Any, where: str, problems: list[Problem]) -> dict[str, 
     return intents
 
 
+def _parse_referrals(raw: Any, where: str, problems: list[Problem]) -> list[Faq]:
+    """referrals.yaml: a list of {id, subject, phrasings, reply}, each kept as a Faq with `referral` set
+    (and no citations) so that the matcher ranks it like any entry."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        problems.append(
+            Problem(where, line_of(raw), "referrals.yaml must be a list of subjects (each starting `- id:`)")
+        )
+        return []
+    referrals: list[Faq] = []
+    for item in raw:
+        if not isinstance(item, dict):
+            problems.append(
+                Problem(where, line_of(item), "each subject must be a mapping (lines starting with `- id:`)")
+            )
+            continue
+        line = line_of(item)
+        before = len(problems)
+        for key in REFERRAL_FIELDS:
+            if key not in item or item[key] in (None, "", []):
+                problems.append(Problem(where, line, f"subject {item.get('id', '?')!s} is missing `{key}`"))
+        unknown = set(map(str, item)) - set(REFERRAL_FIELDS)
+        if unknown:
+            problems.append(Problem(where, line, f"unknown field(s): {', '.join(sorted(unknown))} (typo?)"))
+        referral_id = item.get("id")
+        if referral_id is not None and (not isinstance(referral_id, str) or not ID_PATTERN.match(referral_id)):
+            problems.append(
+                Problem(where, line_of(item, "id"), f"id {referral_id!r} must be lowercase ASCII like refer.medicine")
+            )
+        for key in ("subject", "reply"):
+            if item.get(key) is not None and text_or_none(item[key]) is None:
+                problems.append(Problem(where, line_of(item, key), f"`{key}` must be text"))
+        phrasings = string_list(item.get("phrasings"), "phrasings", where, line_of(item, "phrasings"), problems)
+        if len(problems) > before:
+            continue
+        referrals.append(
+            Faq(
+                id=str(referral_id),
+                question=str(item["subject"]).strip(),
+                alternates=phrasings,
+                answer=str(item["reply"]).strip(),
+                citations=(),
+                topic=REFERRAL_TOPIC,
+                source=SourceRef(where, line),
+                referral=True,
+            )
+        )
+    return referrals
+
+
 def _cross_check(faqs: list[Faq], laws: dict[str, Law], topics: tuple[Topic, ...], problems: list[Problem]) -> None:
     """Checks that need the whole base: unique ids, resolvable links, known topics and current laws."""
     seen: dict[str, Faq] = {}
@@ -262,6 +315,17 @@ def _cross_check(faqs: list[Faq], laws: dict[str, Law], topics: tuple[Topic, ...
                         where, faq.source.line if faq.source else 0, f"{faq.id}: related id {target!r} does not exist"
                     )
                 )
+
+
+def _check_referral_ids(referrals: list[Faq], faqs: list[Faq], problems: list[Problem]) -> None:
+    """A referral id must be unique among referrals and entries alike: both travel in analytics events."""
+    seen = {faq.id: faq for faq in faqs}
+    for referral in referrals:
+        where, line = (referral.source.path, referral.source.line) if referral.source else ("?", 0)
+        first = seen.get(referral.id)
+        if first is not None:
+            problems.append(Problem(where, line, f"duplicate id {referral.id!r} (first defined at {first.source})"))
+        seen.setdefault(referral.id, referral)
 
 
 def load_knowledge_base(root: Path) -> KnowledgeBase:
@@ -303,7 +367,9 @@ def load_knowledge_base(root: Path) -> KnowledgeBase:
             faq = parse_faq(item, where, problems)
             if faq:
                 faqs.append(faq)
+    referrals = _parse_referrals(read("referrals.yaml", required=False), display(root / "referrals.yaml"), problems)
     _cross_check(faqs, laws, topics, problems)
+    _check_referral_ids(referrals, faqs, problems)
     if problems:
         raise KnowledgeBaseError(problems)
     return KnowledgeBase(
@@ -315,5 +381,6 @@ def load_knowledge_base(root: Path) -> KnowledgeBase:
         stopwords=stopwords,
         angles=angles,
         chitchat=chitchat,
+        referrals=tuple(referrals),
         root=str(root),
     )

@@ -124,13 +124,16 @@ class Matcher:
         self.kb = kb
         self.thresholds = thresholds
         self.statutes = statutes
+        # Referral subjects are ranked with the entries: a question about blood-pressure pills should meet
+        # the subject 看病吃药, not be answered by the health-food entry that shares a word with it.
+        self._entries = (*kb.faqs, *kb.referrals)
         user_words = [w for faq in kb.faqs for w in faq.keywords]
         self.analyzer = TextAnalyzer(kb.synonyms, kb.fillers, kb.stopwords, user_words)
         self.articles = ArticleReferenceFinder(kb.laws.values())
         self._faq_terms: list[frozenset[str]] = []
         self._angles = {name: words for name, words in kb.angles.items() if words}
         self._angle_shares: list[dict[str, float]] = []
-        self.index = CandidateIndex(self._documents(kb))
+        self.index = CandidateIndex(self._documents())
         self._typos = HomophoneCorrector(
             {t[2:]: self.index.document_frequency(t) for t in self.index.idf if t.startswith("w:")},
             self.analyzer.synonyms,
@@ -148,11 +151,12 @@ class Matcher:
         # pass rescans them all and a question that triggers one waits ~10 ms (the p99 in benchmarks).
         gc.freeze()
 
-    def _documents(self, kb: KnowledgeBase) -> Iterator[dict[str, float]]:
-        """One indexed document per FAQ: all its phrasings (question, alternates, keywords) together,
-        each term weighted by how many of them use it, plus its answer at reduced weight. Records each
-        FAQ's vocabulary (its phrasings' terms) and the share of its phrasings asking each angle on the way."""
-        for faq in kb.faqs:
+    def _documents(self) -> Iterator[dict[str, float]]:
+        """One indexed document per FAQ and referral subject: all its phrasings (question, alternates,
+        keywords) together, each term weighted by how many of them use it, plus its answer at reduced
+        weight. Records each FAQ's vocabulary (its phrasings' terms) and the share of its phrasings
+        asking each angle on the way."""
+        for faq in self._entries:
             terms: dict[str, float] = {}
             asked: dict[str, int] = {}
             phrasings = (faq.question, *faq.alternates)
@@ -238,7 +242,7 @@ class Matcher:
                 shares = self._angle_shares[hit.faq_index]
                 score *= 1 + ANGLE_WEIGHT * sum(shares.get(name, 0.0) for name in asked) / len(asked)
             score = min(score, 1.0)
-            scored.append(Scored(self.kb.faqs[hit.faq_index], score, word_evidence, word_ceiling))
+            scored.append(Scored(self._entries[hit.faq_index], score, word_evidence, word_ceiling))
         scored.sort(key=lambda s: -s.score)
         return scored
 
@@ -298,12 +302,17 @@ def decide(ranked: list[Scored], answerable: bool, thresholds: Thresholds) -> Ma
     """Answered only when the best is good, clearly ahead of a *different* answer, and rests on real
     word evidence (with any nearly-as-close entries as alternatives); suggest when something is close;
     otherwise fall back. Safety first: when an urgent entry (violence now, a child at risk …) is nearly
-    as close as the best, it is offered first instead of answering with a calmer entry."""
+    as close as the best, it is offered first instead of answering with a calmer entry.
+
+    A referral subject (看病吃药 …) is ranked like an entry: when it wins as clearly as an answer would, the
+    result is a fallback naming it, with any close legal entries offered in case the question was legal
+    after all; as a close runner-up it narrows the margin of a legal answer. It is never suggested."""
     if not ranked or ranked[0].score < thresholds.suggest or ranked[0].word_evidence <= 0:
         return MatchResult(Outcome.FALLBACK, ranked[0].score if ranked else 0.0)
     best = ranked[0]
+    legal = [s for s in ranked if not s.faq.referral]
     urgent = next(
-        (s for s in ranked if s.faq.urgent and s.score >= best.score - URGENT_WINDOW and s.word_evidence > 0), None
+        (s for s in legal if s.faq.urgent and s.score >= best.score - URGENT_WINDOW and s.word_evidence > 0), None
     )
     runner_up = next((s for s in ranked[1:] if not _shares_citation(s.faq, best.faq)), None)
     margin = best.score - (runner_up.score if runner_up else 0.0)
@@ -326,7 +335,9 @@ def decide(ranked: list[Scored], answerable: bool, thresholds: Thresholds) -> Ma
     )
     if answerable and confident and (urgent is None or urgent is best):
         floor = max(thresholds.suggest, ALTERNATIVE_SHARE * best.score)
-        alternatives = tuple(s.faq for s in ranked[1:] if s.score >= floor)[:MAX_ALTERNATIVES]
+        alternatives = tuple(s.faq for s in legal if s is not best and s.score >= floor)[:MAX_ALTERNATIVES]
+        if best.faq.referral:
+            return MatchResult(Outcome.FALLBACK, best.score, faq=best.faq, suggestions=alternatives)
         return MatchResult(
             Outcome.ANSWERED,
             best.score,
@@ -336,8 +347,10 @@ def decide(ranked: list[Scored], answerable: bool, thresholds: Thresholds) -> Ma
             suggestions=alternatives,
         )
     first = [urgent] if urgent is not None else []
-    suggestions = tuple(s.faq for s in [*first, *(s for s in ranked if s is not urgent)][:MAX_SUGGESTIONS])
-    return MatchResult(Outcome.SUGGEST, best.score, suggestions=suggestions)
+    offered = [*first, *(s for s in legal if s is not urgent)][:MAX_SUGGESTIONS]
+    if not offered:
+        return MatchResult(Outcome.FALLBACK, best.score)
+    return MatchResult(Outcome.SUGGEST, best.score, suggestions=tuple(s.faq for s in offered))
 
 
 def _shares_citation(a: Faq, b: Faq) -> bool:

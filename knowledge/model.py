@@ -68,6 +68,11 @@ class Faq:
     updated: dt.date | None = None
     reviewed: dt.date | None = None
     source: SourceRef | None = field(default=None, compare=False)
+    # A subject outside the base's laws (看病吃药, 补贴发多少 …) from referrals.yaml: `question` is its
+    # subject, `alternates` its phrasings, `answer` the kind reply saying where to ask; no citations.
+    # It is ranked with the legal entries so that such a question is recognised instead of being answered
+    # by a legal entry that shares a word with it; it is never answered or suggested as a legal entry.
+    referral: bool = False
 
     @property
     def laws(self) -> tuple[str, ...]:
@@ -112,6 +117,7 @@ class KnowledgeBase:
     stopwords: frozenset[str] = frozenset()
     angles: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 罚多少 / 谁赔 / 多久 … -> their words
     chitchat: dict[str, tuple[tuple[str, ...], str]] = field(default_factory=dict)
+    referrals: tuple[Faq, ...] = ()  # subjects outside the laws, each a Faq with `referral` set
     root: str = ""
 
     def faq(self, faq_id: str) -> Faq | None:
@@ -166,7 +172,9 @@ class MatchResult:
     `answer` is the text to show when answered: the FAQ's answer, or the article's own text when the
     question named an article and statute texts are loaded. `suggestions` are the questions to choose
     from when not answered, and under an answer the close alternatives offered in case it missed the
-    point. `chitchat` is a kind reply to greetings and thanks, which never count as a legal answer.
+    point. `chitchat` is a kind reply to greetings and thanks, which never count as a legal answer. A
+    `referral` result is a fallback whose `faq` is the referral subject recognised (its answer says where
+    to ask instead) and whose `suggestions` are legal entries that came close, in case it was legal after all.
     """
 
     status: Outcome
@@ -176,6 +184,11 @@ class MatchResult:
     citations: tuple[Citation, ...] = ()
     suggestions: tuple[Faq, ...] = ()
     chitchat: str | None = None
+
+    @property
+    def referral(self) -> str | None:
+        """The reply of the referral subject recognised (where to ask instead), if that is what this is."""
+        return self.faq.answer if self.status is Outcome.FALLBACK and self.faq and self.faq.referral else None
 
     def to_json(self) -> dict[str, Any]:
         """The stable `pufa ask --json` contract: exactly these six keys."""

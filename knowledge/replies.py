@@ -22,6 +22,7 @@ FIELDS = (
     "fallback",
     "suggest",
     "alternatives",
+    "referral_legal",
     "pick_by_number",
     "none_of_these",
     "article_missing",
@@ -37,6 +38,7 @@ class Replies:
     fallback: str
     suggest: str
     alternatives: str  # under an answer, before the close alternatives
+    referral_legal: str  # under a referral (看病去卫生院 …), before legal entries that came close
     pick_by_number: str  # after a numbered list, only where the user can answer with a number (the chat)
     none_of_these: str
     article_missing: str

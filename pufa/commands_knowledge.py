@@ -127,6 +127,7 @@ def kb_stats_command(args: argparse.Namespace, settings: Settings) -> int:
     stats = kb_stats(kb, dt.date.today())
     print(
         f"entries: {stats.entries}  alternates: {stats.alternates}  synonyms: {stats.synonyms}  urgent: {stats.urgent}"
+        f"  referral subjects: {stats.referrals}"
     )
     print("per topic:")
     for topic, count in stats.per_topic.items():

@@ -55,6 +55,9 @@ def format_result(result: MatchResult, kb: KnowledgeBase, replies: Replies, offi
     if result.status is Outcome.ANSWERED:
         answer = format_answer(result.faq, result, kb, replies)
         return "\n".join([answer, replies.alternatives, *options, *invite]) if options else answer
+    if result.referral:
+        legal = [replies.referral_legal, *options, *invite] if options else []
+        return "\n".join([result.referral, *legal])
     if result.status is Outcome.SUGGEST:
         none_of_these = [f"  0. {replies.none_of_these}"] if pick else []
         return "\n".join([replies.suggest, *options, *none_of_these, *invite])

@@ -104,6 +104,21 @@ PROVOKED_DOG_FAQ = """\
 """
 
 
+# A subject outside the law (referrals.yaml) for the tests of referrals.
+MEDICINE_REFERRAL = """\
+- id: refer.medicine
+  subject: 看病吃药
+  phrasings:
+    - 感冒了吃啥子药好得快
+    - 娃儿发烧咋个退烧，吃啥子药
+    - 头痛吃啥子药
+    - 降血糖的药一天吃几回
+    - 咳嗽老是不好吃啥药
+    - 老人家咳嗽好久了，该吃啥子药
+  reply: 看病吃药要问医生，请到村卫生室或镇卫生院。
+"""
+
+
 @pytest.fixture()
 def knowledge_dir(tmp_path: Path) -> Path:
     """A real, small knowledge folder: the bundled registries and lexicon plus four entries."""

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from bot_harness import ADMIN_ID, VILLAGER_ID, add_urgent_entry, bot_settings, running_bot
-from conftest import PROVOKED_DOG_FAQ
+from conftest import MEDICINE_REFERRAL, PROVOKED_DOG_FAQ
 from fake_bot_api import BOT_ID, BOT_USERNAME
 
 DISCLAIMER_MARK = "12348"
@@ -96,6 +96,20 @@ async def test_fallback_is_an_honest_not_sure_with_12348_and_the_office(tmp_path
     assert "12348" in reply.text and "石板镇司法所 023-0000000" in reply.text
     assert reply.buttons() == []
     assert questions_table(settings)[0][0] == "fallback"
+
+
+async def test_a_question_outside_the_law_is_referred_and_counted_without_a_legal_topic(
+        tmp_path: Path, knowledge_dir: Path) -> None:
+    (knowledge_dir / "referrals.yaml").write_text(MEDICINE_REFERRAL, encoding="utf-8")
+    settings = bot_settings(tmp_path, knowledge_dir)
+    async with running_bot(settings) as bot:
+        await bot.api.send_text(VILLAGER_ID, "老汉儿咳嗽好几天了吃啥子药")
+        [reply] = await bot.api.wait_sent(1)
+    assert reply.text.startswith("看病吃药要问医生") and DISCLAIMER_MARK in reply.text
+    assert "我不太确定" not in reply.text and reply.buttons() == []
+    with sqlite3.connect(settings.database_path) as conn:
+        assert conn.execute("select status, faq_id, topic from questions").fetchall() == [
+            ("fallback", "refer.medicine", None)]
 
 
 async def test_greeting_gets_the_chitchat_reply(tmp_path: Path, knowledge_dir: Path) -> None:

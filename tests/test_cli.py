@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PROVOKED_DOG_FAQ, REPO_ROOT
+from conftest import MEDICINE_REFERRAL, PROVOKED_DOG_FAQ, REPO_ROOT
 
 CONTRACT_KEYS = {"status", "faq_id", "score", "answer", "citations", "suggestions"}
 
@@ -84,6 +84,24 @@ def test_chat_lists_the_alternatives_under_an_answer_and_picks_one_by_number(
     assert "故意逗惹" in first
     assert "没说到点子上" in first and "  1. 被别人家的狗咬伤了，谁来赔偿？" in first
     assert "养狗的人赔" in picked
+
+
+def test_chat_refers_a_question_outside_the_law_and_kb_check_flags_an_entry_it_would_take(
+    knowledge_dir: Path, tmp_path: Path
+) -> None:
+    (knowledge_dir / "referrals.yaml").write_text(MEDICINE_REFERRAL, encoding="utf-8")
+    done = run_pufa(["chat"], knowledge_dir, tmp_path, stdin="老汉儿咳嗽好几天了吃啥子药\nq\n")
+    assert done.returncode == 0, done.stderr
+    assert "看病吃药要问医生，请到村卫生室或镇卫生院。" in done.stdout
+    assert "您看是不是下面这些" not in done.stdout
+    # A phrasing that belongs to the referral, written into a legal entry, is a collision: kb check
+    # says the question would be referred away instead of answered.
+    greedy = PROVOKED_DOG_FAQ.replace("    - 逗狗遭咬了找哪个赔\n", "    - 逗狗遭咬了找哪个赔\n    - 头痛咳嗽吃啥子药\n")
+    assert greedy != PROVOKED_DOG_FAQ
+    (knowledge_dir / "faqs" / "provoked.yaml").write_text(greedy, encoding="utf-8")
+    done = run_pufa(["kb", "check", "--laws", str(tmp_path / "no-laws")], knowledge_dir, tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert '"头痛咳嗽吃啥子药" would be referred to refer.medicine' in done.stdout
 
 
 def test_broken_knowledge_base_exits_2_with_file_and_line(knowledge_dir: Path, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import MEDICINE_REFERRAL
 
 from knowledge.loader import MAX_FILE_BYTES, KnowledgeBaseError, load_knowledge_base
 
@@ -103,3 +104,33 @@ def test_a_malformed_angle_in_the_lexicon_is_named_with_its_line(knowledge_dir: 
         load_knowledge_base(knowledge_dir)
     [problem] = [str(p) for p in caught.value.problems]
     assert f"synonyms.yaml:{line}:" in problem and "angles: 赔偿" in problem
+
+
+
+
+def test_referral_subjects_load_as_entries_outside_the_faqs(knowledge_dir: Path) -> None:
+    (knowledge_dir / "referrals.yaml").write_text(MEDICINE_REFERRAL, encoding="utf-8")
+    kb = load_knowledge_base(knowledge_dir)
+    [medicine] = kb.referrals
+    assert medicine.referral and medicine.id == "refer.medicine" and medicine.question == "看病吃药"
+    assert medicine.alternates[0] == "感冒了吃啥子药好得快" and medicine.citations == ()
+    assert medicine.source is not None and medicine.source.line == 1
+    assert "refer.medicine" not in [f.id for f in kb.faqs] and kb.faq("refer.medicine") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- id: refer.a\n  subject: 天气\n  phrasings: [明天下雨不]\n", "referrals.yaml:1: subject refer.a is missing `reply`"),
+        ("- id: refer.a\n  subject: 天气\n  phrasings: [明天下雨不]\n  reply: 看天气预报。\n  answer: x\n",
+         "referrals.yaml:1: unknown field(s): answer"),
+        ("- id: injury.dog-bite\n  subject: 狗\n  phrasings: [狗]\n  reply: 问兽医。\n",
+         "referrals.yaml:1: duplicate id 'injury.dog-bite'"),
+        ("subject: 天气\n", "referrals.yaml:1: referrals.yaml must be a list"),
+    ],
+)
+def test_referral_mistakes_are_named_with_file_and_line(knowledge_dir: Path, text: str, expected: str) -> None:
+    (knowledge_dir / "referrals.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load_knowledge_base(knowledge_dir)
+    assert any(expected in str(p) for p in caught.value.problems), caught.value.problems

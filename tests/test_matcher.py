@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import MEDICINE_REFERRAL
 
 from knowledge.loader import load_knowledge_base
 from knowledge.matcher import ALTERNATIVE_SHARE, ANGLE_WEIGHT, Matcher, Scored, Thresholds, decide
@@ -220,3 +221,47 @@ def test_a_synonym_never_rewrites_the_term_it_maps_to(matcher: Matcher) -> None:
     # 摩托 -> 摩托车 must leave 摩托车 alone rather than produce 摩托车车.
     assert matcher.analyzer.canonical("骑摩托车撞了人") == matcher.analyzer.canonical("骑摩托撞了人")
     assert "摩托车车" not in matcher.analyzer.canonical("骑摩托车撞了人")
+
+
+
+
+@pytest.fixture()
+def with_referral(knowledge_dir: Path) -> Matcher:
+    (knowledge_dir / "referrals.yaml").write_text(MEDICINE_REFERRAL, encoding="utf-8")
+    return Matcher(load_knowledge_base(knowledge_dir))
+
+
+def test_a_subject_outside_the_law_is_referred_not_answered(with_referral: Matcher) -> None:
+    result = with_referral.match("老汉儿咳嗽好几天了吃啥子药")
+    assert result.status is Outcome.FALLBACK
+    assert result.faq is not None and result.faq.id == "refer.medicine"
+    assert result.referral == "看病吃药要问医生，请到村卫生室或镇卫生院。"
+    assert result.to_json()["faq_id"] == "refer.medicine" and result.to_json()["answer"] is None
+
+
+def test_legal_questions_are_still_answered_beside_a_referral(with_referral: Matcher) -> None:
+    result = with_referral.match("被狗咬伤了要吃药，医药费谁出")
+    assert result.status is Outcome.ANSWERED and result.faq is not None and result.faq.id == "injury.dog-bite"
+    assert result.referral is None
+
+
+def test_a_referral_is_never_offered_as_a_question_to_pick(with_referral: Matcher) -> None:
+    """Under a referral the close legal entries are offered; a referral never appears among suggestions
+    or alternatives, even when it ranks high."""
+    for question in ("吃药", "狗咬了吃药", "老汉儿咳嗽好几天了吃啥子药", "赔偿"):
+        result = with_referral.match(question)
+        assert all(not f.referral for f in result.suggestions), (question, result)
+
+
+def test_a_close_referral_narrows_the_margin_of_a_legal_answer(with_referral: Matcher) -> None:
+    """A referral ranked just behind a legal entry is a competitor like any other entry: the legal entry
+    is not answered unless it is clearly ahead of it."""
+    kb = with_referral.kb
+    dog, medicine = kb.faq("injury.dog-bite"), kb.referrals[0]
+    assert dog is not None
+    t = Thresholds()
+    ranked = [Scored(dog, t.answer + 0.05, 5.0, 6.0), Scored(medicine, t.answer + 0.04, 5.0, 6.0)]
+    assert decide(ranked, True, t).status is Outcome.SUGGEST
+    assert decide(ranked[:1], True, t).status is Outcome.ANSWERED
+    referred = decide(list(reversed(ranked)), True, t)
+    assert referred.status is Outcome.SUGGEST and referred.suggestions == (dog,)
