@@ -85,7 +85,9 @@ def find_collisions(rows: list[HeldOut], thresholds: Thresholds) -> tuple[list[P
 
     Returns (errors, warnings): an error when the matcher would *answer* such a question with the other
     entry (a confident wrong answer), or refer an entry's question away as outside the law; a warning
-    when it would only rank the other entry first among its suggestions."""
+    when it would only rank the other entry first among its suggestions, or when a legal entry would
+    answer a referral subject's phrasing (a subject's phrasing that only meets another subject or legal
+    suggestions is not reported)."""
     errors: list[Problem] = []
     warnings: list[Problem] = []
     for row in rows:
@@ -100,11 +102,15 @@ def find_collisions(rows: list[HeldOut], thresholds: Thresholds) -> tuple[list[P
         result = decide(row.ranked, row.answerable, thresholds)
         answered = result.status is Outcome.ANSWERED
         referred_away = result.referral is not None and not row.faq.referral
+        if row.faq.referral and not answered:
+            continue  # another subject's reply, or legal suggestions: nothing wrong is said
         verb = "would be answered with" if answered else "would be referred to" if referred_away else "matches"
         problem = Problem(
             *_where(row.faq), f'{row.faq.id}: "{row.text}" {verb} {winner.faq.id} better than its own entry'
         )
-        (errors if answered or referred_away else warnings).append(problem)
+        # A referral phrasing that a legal entry would answer is only a warning: the subject makes nothing
+        # worse (without it, that entry answers such questions anyway), it just needs more phrasings.
+        (errors if (answered and not row.faq.referral) or referred_away else warnings).append(problem)
     return errors, warnings
 
 
