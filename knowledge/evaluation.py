@@ -39,6 +39,7 @@ class Tally:
     answered: int = 0
     suggested: int = 0
     fallback: int = 0
+    referred: int = 0  # fallbacks that named a referral subject (看病吃药 …)
     failures: list[str] = field(default_factory=list)
 
     def add(self, item: LabelledQuestion, result: MatchResult) -> None:
@@ -47,6 +48,7 @@ class Tally:
         self.answered += result.status is Outcome.ANSWERED
         self.suggested += result.status is Outcome.SUGGEST
         self.fallback += result.status is Outcome.FALLBACK
+        self.referred += result.referral is not None
         if not item.expect:
             if result.status is not Outcome.ANSWERED:
                 self.top1 += 1
@@ -111,7 +113,8 @@ def evaluate(items: Iterable[LabelledQuestion], match: Callable[[str], MatchResu
 
 def format_report(tallies: dict[str, Tally]) -> str:
     """A fixed-width table: per kind, then in-scope and total."""
-    header = f"{'kind':<12}{'n':>5}{'top1':>8}{'top3':>8}{'wrong':>8}{'answer':>8}{'suggest':>8}{'fallbk':>8}"
+    columns = ("top1", "top3", "wrong", "answer", "suggest", "fallbk", "refer")
+    header = f"{'kind':<12}{'n':>5}" + "".join(f"{c:>8}" for c in columns)
     lines = [header]
     order = sorted(k for k in tallies if k not in ("in_scope", "total")) + [
         k for k in ("in_scope", "total") if k in tallies
@@ -120,9 +123,10 @@ def format_report(tallies: dict[str, Tally]) -> str:
         t = tallies[kind]
         lines.append(
             f"{kind:<12}{t.total:>5}{t.rate(t.top1):>8.3f}{t.rate(t.top3):>8.3f}{t.rate(t.wrong_answers):>8.3f}"
-            f"{t.rate(t.answered):>8.3f}{t.rate(t.suggested):>8.3f}{t.rate(t.fallback):>8.3f}"
+            f"{t.rate(t.answered):>8.3f}{t.rate(t.suggested):>8.3f}{t.rate(t.fallback):>8.3f}{t.rate(t.referred):>8.3f}"
         )
     lines.append("top1/top3: right answer (oos: not answered); wrong: answered without an expected article")
+    lines.append("refer: the fallbacks that named a subject outside the law (referrals.yaml)")
     if "in_scope" in tallies:
         t = tallies["in_scope"]
         precision = (t.top1 / t.answered) if t.answered else 0.0

@@ -104,6 +104,31 @@ def test_chat_refers_a_question_outside_the_law_and_kb_check_flags_an_entry_it_w
     assert '"头痛咳嗽吃啥子药" would be referred to refer.medicine' in done.stdout
 
 
+def test_eval_scores_a_labelled_file_by_kind_and_rescores_rows_citing_laws_it_carries(
+    knowledge_dir: Path, tmp_path: Path
+) -> None:
+    (knowledge_dir / "referrals.yaml").write_text(MEDICINE_REFERRAL, encoding="utf-8")
+    rows = [
+        {"id": "a", "question": "包工头跑了工钱拿不到咋个办", "expect": ["劳动合同法:30"], "kind": "colloquial"},
+        {"id": "b", "question": "被别人家的狗咬伤了，谁来赔偿？", "expect": ["民法典:1179"], "kind": "colloquial"},
+        {"id": "c", "question": "老汉儿咳嗽好几天了吃啥子药", "expect": [], "kind": "oos"},
+        {"id": "d", "question": "商标被抢注了咋个办", "expect": ["商标法:32"], "kind": "colloquial"},
+    ]
+    labelled = tmp_path / "labelled.jsonl"
+    labelled.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    done = run_pufa(["eval", str(labelled), "--verbose"], knowledge_dir, tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "b WRONG: 被别人家的狗咬伤了，谁来赔偿？ -> injury.dog-bite ['民法典:1245'] expected ['民法典:1179']" in lines
+    # Of the three in-scope rows one is answered right and one wrongly; the out-of-scope row is referred.
+    in_scope = next(line for line in lines if line.startswith("in_scope")).split()
+    assert in_scope[1:5] == ["3", "0.333", "0.333", "0.333"]
+    assert next(line for line in lines if line.startswith("oos")).split()[1:] == [
+        "1", "1.000", "1.000", "0.000", "0.000", "0.000", "1.000", "1.000"]
+    assert "rows whose expected articles include a law pufa carries (3 of 4):" in lines
+    assert "precision of answers (in scope): 0.500 (1/2)" in lines
+
+
 def test_broken_knowledge_base_exits_2_with_file_and_line(knowledge_dir: Path, tmp_path: Path) -> None:
     (knowledge_dir / "faqs" / "broken.yaml").write_text("- id: x.y\n  question: [oops\n", encoding="utf-8")
     done = run_pufa(["kb", "check"], knowledge_dir, tmp_path)
