@@ -304,11 +304,12 @@ def decide(ranked: list[Scored], answerable: bool, thresholds: Thresholds) -> Ma
     otherwise fall back. Safety first: when an urgent entry (violence now, a child at risk …) is nearly
     as close as the best, it is offered first instead of answering with a calmer entry.
 
-    A referral subject (看病吃药 …) is ranked like an entry. Ranked first, it is the result: a fallback naming
-    it, with the legal entries that came close offered under it in case the question was legal after all. That is a
-    gentle outcome, so no confidence bar: requiring the answer bars referred half as many of the
-    out-of-scope questions in our benchmarks and no in-scope question of dev or the villager probe either
-    way (docs/benchmarks.md). As a close runner-up it narrows a legal answer's margin. It is never suggested."""
+    A referral subject (看病吃药 …) is ranked like an entry. Ranked first and ahead of every legal entry by the
+    answer margin, it is the result: a fallback naming it, with the legal entries that came close offered
+    under it in case the question was legal after all. That is a gentle outcome, so no score or evidence
+    bar: the answer's bars referred half as many of the out-of-scope benchmark questions; but without the
+    lead, legal questions that only brush a subject (集体土地被征收 → urban expropriation) were referred away
+    (docs/benchmarks.md). As a close runner-up it narrows a legal answer's margin. It is never suggested."""
     if not ranked or ranked[0].score < thresholds.suggest or ranked[0].word_evidence <= 0:
         return MatchResult(Outcome.FALLBACK, ranked[0].score if ranked else 0.0)
     best = ranked[0]
@@ -318,7 +319,8 @@ def decide(ranked: list[Scored], answerable: bool, thresholds: Thresholds) -> Ma
     )
     floor = max(thresholds.suggest, ALTERNATIVE_SHARE * best.score)
     close = tuple(s.faq for s in legal if s is not best and s.score >= floor)
-    if best.faq.referral and urgent is None:
+    lead = best.score - (legal[0].score if legal else 0.0)
+    if best.faq.referral and urgent is None and lead >= thresholds.margin:
         return MatchResult(Outcome.FALLBACK, best.score, faq=best.faq, suggestions=close[:MAX_SUGGESTIONS])
     runner_up = next((s for s in ranked[1:] if not _shares_citation(s.faq, best.faq)), None)
     margin = best.score - (runner_up.score if runner_up else 0.0)

@@ -255,8 +255,8 @@ def test_a_referral_is_never_offered_as_a_question_to_pick(with_referral: Matche
 
 def test_a_close_referral_narrows_the_margin_of_a_legal_answer(with_referral: Matcher) -> None:
     """A referral ranked just behind a legal entry is a competitor like any other entry: the legal entry
-    is not answered unless it is clearly ahead of it. Ranked first, the referral is the result, however
-    narrowly, with the legal entry offered under it."""
+    is not answered unless it is clearly ahead of it. Ranked first by the answer margin, the referral is the
+    result, with the legal entry offered under it; ranked first only narrowly, the legal entry is suggested."""
     kb = with_referral.kb
     dog, medicine = kb.faq("injury.dog-bite"), kb.referrals[0]
     assert dog is not None
@@ -264,5 +264,8 @@ def test_a_close_referral_narrows_the_margin_of_a_legal_answer(with_referral: Ma
     ranked = [Scored(dog, t.answer + 0.05, 5.0, 6.0), Scored(medicine, t.answer + 0.04, 5.0, 6.0)]
     assert decide(ranked, True, t).status is Outcome.SUGGEST
     assert decide(ranked[:1], True, t).status is Outcome.ANSWERED
-    referred = decide(list(reversed(ranked)), True, t)
+    narrowly = decide(list(reversed(ranked)), True, t)
+    assert narrowly.status is Outcome.SUGGEST and narrowly.suggestions == (dog,)
+    ahead = [Scored(medicine, t.answer + 0.05, 5.0, 6.0), Scored(dog, t.answer + 0.05 - t.margin, 5.0, 6.0)]
+    referred = decide(ahead, True, t)
     assert referred.status is Outcome.FALLBACK and referred.faq is medicine and referred.suggestions == (dog,)
