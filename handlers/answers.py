@@ -102,7 +102,7 @@ def result_reply(svc: BotServices, result: MatchResult, question_id: int | None)
         return faq_reply(svc, result.faq, result.answer, result.citations, question_id=question_id,
                          alternatives=result.suggestions)
     if result.referral:
-        return referral_reply(svc, result.referral, result.suggestions, question_id)
+        return referral_reply(svc, result.referral, result.suggestions)
     if result.status is Outcome.SUGGEST and result.suggestions:
         rows = question_buttons(result.suggestions, AnswerSource.SUGGESTION)
         rows.append([InlineKeyboardButton(svc.replies.none_of_these,
@@ -111,7 +111,7 @@ def result_reply(svc: BotServices, result: MatchResult, question_id: int | None)
     return fallback_reply(svc)
 
 
-def referral_reply(svc: BotServices, referral: str, legal: Sequence[Faq], question_id: int | None) -> Reply:
+def referral_reply(svc: BotServices, referral: str, legal: Sequence[Faq]) -> Reply:
     """Where to ask about a matter outside the law (看病, 补贴 …), with the legal entries that came close as
     buttons, in case the question was a legal one after all."""
     if not legal:

@@ -78,6 +78,31 @@ def _parse_citation(raw: Any, where: str, line: int, problems: list[Problem]) ->
     return Citation(law=law, article=article, quote=text_or_none(quote))
 
 
+def _check_fields(
+    raw: dict[Any, Any],
+    noun: str,
+    required: tuple[str, ...],
+    allowed: set[str],
+    example_id: str,
+    where: str,
+    problems: list[Problem],
+) -> None:
+    """What every mapping of the base needs: its required fields, no unknown (misspelt) ones, and an id
+    that fits Telegram's button data."""
+    line = line_of(raw)
+    for key in required:
+        if key not in raw or raw[key] in (None, "", []):
+            problems.append(Problem(where, line, f"{noun} {raw.get('id', '?')!s} is missing `{key}`"))
+    unknown = set(map(str, raw)) - allowed
+    if unknown:
+        problems.append(Problem(where, line, f"unknown field(s): {', '.join(sorted(unknown))} (typo?)"))
+    item_id = raw.get("id")
+    if item_id is not None and (not isinstance(item_id, str) or not ID_PATTERN.match(item_id)):
+        problems.append(Problem(where, line_of(raw, "id"), f"id {item_id!r} must be lowercase ASCII like {example_id}"))
+    elif isinstance(item_id, str) and len(item_id.encode()) > MAX_ID_BYTES:
+        problems.append(Problem(where, line_of(raw, "id"), f"id {item_id!r} is longer than {MAX_ID_BYTES} bytes"))
+
+
 def parse_faq(raw: Any, where: str, problems: list[Problem]) -> Faq | None:
     """Validate one entry mapping and build a Faq, appending every problem found."""
     if not isinstance(raw, dict):
@@ -85,19 +110,8 @@ def parse_faq(raw: Any, where: str, problems: list[Problem]) -> Faq | None:
         return None
     line = line_of(raw)
     before = len(problems)
-    for key in REQUIRED_FIELDS:
-        if key not in raw or raw[key] in (None, "", []):
-            problems.append(Problem(where, line, f"entry {raw.get('id', '?')!s} is missing `{key}`"))
-    unknown = set(map(str, raw)) - FAQ_FIELDS
-    if unknown:
-        problems.append(Problem(where, line, f"unknown field(s): {', '.join(sorted(unknown))} (typo?)"))
+    _check_fields(raw, "entry", REQUIRED_FIELDS, FAQ_FIELDS, "civil.dog-bite", where, problems)
     faq_id = raw.get("id")
-    if faq_id is not None and (not isinstance(faq_id, str) or not ID_PATTERN.match(faq_id)):
-        problems.append(
-            Problem(where, line_of(raw, "id"), f"id {faq_id!r} must be lowercase ASCII like civil.dog-bite")
-        )
-    elif isinstance(faq_id, str) and len(faq_id.encode()) > MAX_ID_BYTES:
-        problems.append(Problem(where, line_of(raw, "id"), f"id {faq_id!r} is longer than {MAX_ID_BYTES} bytes"))
     for key in ("question", "answer", "topic"):
         if key in raw and raw[key] is not None and text_or_none(raw[key]) is None:
             problems.append(Problem(where, line_of(raw, key), f"`{key}` must be text"))
@@ -254,17 +268,8 @@ def _parse_referrals(raw: Any, where: str, problems: list[Problem]) -> list[Faq]
             continue
         line = line_of(item)
         before = len(problems)
-        for key in REFERRAL_FIELDS:
-            if key not in item or item[key] in (None, "", []):
-                problems.append(Problem(where, line, f"subject {item.get('id', '?')!s} is missing `{key}`"))
-        unknown = set(map(str, item)) - set(REFERRAL_FIELDS)
-        if unknown:
-            problems.append(Problem(where, line, f"unknown field(s): {', '.join(sorted(unknown))} (typo?)"))
+        _check_fields(item, "subject", REFERRAL_FIELDS, set(REFERRAL_FIELDS), "refer.medicine", where, problems)
         referral_id = item.get("id")
-        if referral_id is not None and (not isinstance(referral_id, str) or not ID_PATTERN.match(referral_id)):
-            problems.append(
-                Problem(where, line_of(item, "id"), f"id {referral_id!r} must be lowercase ASCII like refer.medicine")
-            )
         for key in ("subject", "reply"):
             if item.get(key) is not None and text_or_none(item[key]) is None:
                 problems.append(Problem(where, line_of(item, key), f"`{key}` must be text"))

@@ -341,7 +341,7 @@ def decide(ranked: list[Scored], answerable: bool, thresholds: Thresholds) -> Ma
             and best.word_evidence >= thresholds.story_evidence
         )
     )
-    if answerable and confident and (urgent is None or urgent is best):
+    if answerable and confident and not best.faq.referral and (urgent is None or urgent is best):
         alternatives = close[:MAX_ALTERNATIVES]
         return MatchResult(
             Outcome.ANSWERED,
