@@ -83,12 +83,13 @@ def _check_fields(
     noun: str,
     required: tuple[str, ...],
     allowed: set[str],
+    texts: tuple[str, ...],
     example_id: str,
     where: str,
     problems: list[Problem],
 ) -> None:
-    """What every mapping of the base needs: its required fields, no unknown (misspelt) ones, and an id
-    that fits Telegram's button data."""
+    """What every mapping of the base needs: its required fields, no unknown (misspelt) ones, text where
+    text is due, and an id that fits Telegram's button data."""
     line = line_of(raw)
     for key in required:
         if key not in raw or raw[key] in (None, "", []):
@@ -96,6 +97,9 @@ def _check_fields(
     unknown = set(map(str, raw)) - allowed
     if unknown:
         problems.append(Problem(where, line, f"unknown field(s): {', '.join(sorted(unknown))} (typo?)"))
+    for key in texts:
+        if raw.get(key) is not None and text_or_none(raw[key]) is None:
+            problems.append(Problem(where, line_of(raw, key), f"`{key}` must be text"))
     item_id = raw.get("id")
     if item_id is not None and (not isinstance(item_id, str) or not ID_PATTERN.match(item_id)):
         problems.append(Problem(where, line_of(raw, "id"), f"id {item_id!r} must be lowercase ASCII like {example_id}"))
@@ -110,11 +114,9 @@ def parse_faq(raw: Any, where: str, problems: list[Problem]) -> Faq | None:
         return None
     line = line_of(raw)
     before = len(problems)
-    _check_fields(raw, "entry", REQUIRED_FIELDS, FAQ_FIELDS, "civil.dog-bite", where, problems)
+    texts = ("question", "answer", "topic")
+    _check_fields(raw, "entry", REQUIRED_FIELDS, FAQ_FIELDS, texts, "civil.dog-bite", where, problems)
     faq_id = raw.get("id")
-    for key in ("question", "answer", "topic"):
-        if key in raw and raw[key] is not None and text_or_none(raw[key]) is None:
-            problems.append(Problem(where, line_of(raw, key), f"`{key}` must be text"))
     alternates = string_list(raw.get("alternates"), "alternates", where, line_of(raw, "alternates"), problems)
     keywords = string_list(raw.get("keywords"), "keywords", where, line_of(raw, "keywords"), problems)
     related = string_list(raw.get("related"), "related", where, line_of(raw, "related"), problems)
@@ -268,11 +270,9 @@ def _parse_referrals(raw: Any, where: str, problems: list[Problem]) -> list[Faq]
             continue
         line = line_of(item)
         before = len(problems)
-        _check_fields(item, "subject", REFERRAL_FIELDS, set(REFERRAL_FIELDS), "refer.medicine", where, problems)
+        texts = ("subject", "reply")
+        _check_fields(item, "subject", REFERRAL_FIELDS, set(REFERRAL_FIELDS), texts, "refer.medicine", where, problems)
         referral_id = item.get("id")
-        for key in ("subject", "reply"):
-            if item.get(key) is not None and text_or_none(item[key]) is None:
-                problems.append(Problem(where, line_of(item, key), f"`{key}` must be text"))
         phrasings = string_list(item.get("phrasings"), "phrasings", where, line_of(item, "phrasings"), problems)
         if len(problems) > before:
             continue
@@ -291,17 +291,24 @@ def _parse_referrals(raw: Any, where: str, problems: list[Problem]) -> list[Faq]
     return referrals
 
 
-def _cross_check(faqs: list[Faq], laws: dict[str, Law], topics: tuple[Topic, ...], problems: list[Problem]) -> None:
-    """Checks that need the whole base: unique ids, resolvable links, known topics and current laws."""
+def _check_unique_ids(entries: list[Faq], problems: list[Problem]) -> None:
+    """Ids are unique across the entries and the referral subjects alike: ids travel in button data and in
+    analytics events."""
     seen: dict[str, Faq] = {}
+    for entry in entries:
+        first = seen.setdefault(entry.id, entry)
+        if first is not entry:
+            where, line = (entry.source.path, entry.source.line) if entry.source else ("?", 0)
+            problems.append(Problem(where, line, f"duplicate id {entry.id!r} (first defined at {first.source})"))
+
+
+def _cross_check(faqs: list[Faq], laws: dict[str, Law], topics: tuple[Topic, ...], problems: list[Problem]) -> None:
+    """Checks that need the whole base: resolvable links, known topics and current laws."""
+    ids = {faq.id for faq in faqs}
     topic_ids = {t.id for t in topics}
     for faq in faqs:
         where = faq.source.path if faq.source else "?"
         line = faq.source.line if faq.source else 0
-        if faq.id in seen:
-            first = seen[faq.id].source
-            problems.append(Problem(where, line, f"duplicate id {faq.id!r} (first defined at {first})"))
-        seen.setdefault(faq.id, faq)
         if topic_ids and faq.topic not in topic_ids:
             problems.append(Problem(where, line, f"{faq.id}: unknown topic {faq.topic!r} (see topics.yaml)"))
         for citation in faq.citations:
@@ -313,24 +320,13 @@ def _cross_check(faqs: list[Faq], laws: dict[str, Law], topics: tuple[Topic, ...
                 problems.append(Problem(where, line, f"{faq.id}: {citation.law} is repealed{successor}"))
     for faq in faqs:
         for target in faq.related:
-            if target not in seen:
+            if target not in ids:
                 where = faq.source.path if faq.source else "?"
                 problems.append(
                     Problem(
                         where, faq.source.line if faq.source else 0, f"{faq.id}: related id {target!r} does not exist"
                     )
                 )
-
-
-def _check_referral_ids(referrals: list[Faq], faqs: list[Faq], problems: list[Problem]) -> None:
-    """A referral id must be unique among referrals and entries alike: both travel in analytics events."""
-    seen = {faq.id: faq for faq in faqs}
-    for referral in referrals:
-        where, line = (referral.source.path, referral.source.line) if referral.source else ("?", 0)
-        first = seen.get(referral.id)
-        if first is not None:
-            problems.append(Problem(where, line, f"duplicate id {referral.id!r} (first defined at {first.source})"))
-        seen.setdefault(referral.id, referral)
 
 
 def load_knowledge_base(root: Path) -> KnowledgeBase:
@@ -373,8 +369,8 @@ def load_knowledge_base(root: Path) -> KnowledgeBase:
             if faq:
                 faqs.append(faq)
     referrals = _parse_referrals(read("referrals.yaml", required=False), display(root / "referrals.yaml"), problems)
+    _check_unique_ids([*faqs, *referrals], problems)
     _cross_check(faqs, laws, topics, problems)
-    _check_referral_ids(referrals, faqs, problems)
     if problems:
         raise KnowledgeBaseError(problems)
     return KnowledgeBase(

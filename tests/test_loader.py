@@ -106,8 +106,6 @@ def test_a_malformed_angle_in_the_lexicon_is_named_with_its_line(knowledge_dir: 
     assert f"synonyms.yaml:{line}:" in problem and "angles: 赔偿" in problem
 
 
-
-
 def test_referral_subjects_load_as_entries_outside_the_faqs(knowledge_dir: Path) -> None:
     (knowledge_dir / "referrals.yaml").write_text(MEDICINE_REFERRAL, encoding="utf-8")
     kb = load_knowledge_base(knowledge_dir)

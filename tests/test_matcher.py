@@ -223,8 +223,6 @@ def test_a_synonym_never_rewrites_the_term_it_maps_to(matcher: Matcher) -> None:
     assert "摩托车车" not in matcher.analyzer.canonical("骑摩托车撞了人")
 
 
-
-
 @pytest.fixture()
 def with_referral(knowledge_dir: Path) -> Matcher:
     (knowledge_dir / "referrals.yaml").write_text(MEDICINE_REFERRAL, encoding="utf-8")
