@@ -10,7 +10,7 @@ from conftest import REPO_ROOT
 
 from knowledge import BUNDLED_KNOWLEDGE_DIR
 from knowledge.audit import MAX_ANSWER_CHARS, MIN_ALTERNATES, check_citations
-from knowledge.evaluation import read_labelled
+from knowledge.evaluation import evaluate, read_labelled
 from knowledge.loader import load_knowledge_base
 from knowledge.matcher import Matcher
 from knowledge.messages import load_messages
@@ -168,8 +168,7 @@ def test_blind_villager_questions_are_mostly_answered_right_and_rarely_wrong() -
     who never saw the bot. 199 are answered with an expected article and 5 without one today
     (docs/benchmarks.md); fewer right or more wrong means an entry, a phrasing or a threshold went astray."""
     _, matcher = bundled()
-    items = read_labelled(REPO_ROOT / "benchmarks" / "villager_probe_blind.jsonl")
-    answered = [(i, r) for i in items if (r := matcher.match(i.question)).status is Outcome.ANSWERED]
-    wrong = [i.question for i, r in answered if not {c.label for c in r.citations} & i.expect]
-    right = len(answered) - len(wrong)
-    assert len(items) == 240 and right >= 190 and len(wrong) <= 7, (right, wrong)
+    scored = evaluate(read_labelled(REPO_ROOT / "benchmarks" / "villager_probe_blind.jsonl"), matcher.match)
+    tally = scored["in_scope"]
+    wrong = [f for f in tally.failures if " WRONG: " in f]
+    assert tally.total == 240 and tally.top1 >= 190 and tally.wrong_answers <= 7, (tally.top1, wrong)
