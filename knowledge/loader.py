@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from knowledge.model import Citation, Faq, KnowledgeBase, Law, SourceRef, Topic
 from knowledge.yaml_source import (
@@ -204,12 +204,20 @@ def _parse_topics(raw: Any, where: str, problems: list[Problem]) -> tuple[Topic,
     return tuple(Topic(id=str(t["id"]), name=str(t.get("name") or t["id"])) for t in raw)
 
 
-def _parse_lexicon(
-    raw: Any, where: str, problems: list[Problem]
-) -> tuple[dict[str, str], tuple[str, ...], frozenset[str], dict[str, tuple[str, ...]]]:
+class _Lexicon(NamedTuple):
+    """What synonyms.yaml holds, named, since the knowledge base takes each part separately."""
+
+    synonyms: dict[str, str]
+    fillers: tuple[str, ...]
+    stopwords: frozenset[str]
+    angles: dict[str, tuple[str, ...]]
+    keep: tuple[str, ...]
+
+
+def _parse_lexicon(raw: Any, where: str, problems: list[Problem]) -> _Lexicon:
     if not isinstance(raw, dict):
         problems.append(Problem(where, 0, "synonyms.yaml must have `synonyms:`, `fillers:` and `stopwords:` sections"))
-        return {}, (), frozenset(), {}
+        return _Lexicon({}, (), frozenset(), {}, ())
     synonyms_raw = raw.get("synonyms") or {}
     synonyms: dict[str, str] = {}
     if not isinstance(synonyms_raw, dict):
@@ -231,7 +239,20 @@ def _parse_lexicon(
     else:
         for name, words in angles_raw.items():
             angles[str(name)] = string_list(words, f"angles: {name}", where, line_of(angles_raw, str(name)), problems)
-    return synonyms, fillers, frozenset(stopwords), angles
+    keep_line = line_of(raw, "keep")
+    keep = string_list(raw.get("keep"), "keep", where, keep_line, problems)
+    for word in keep:
+        if word in synonyms:
+            problems.append(Problem(where, keep_line, f"{word!r} is both a synonym and a word to keep"))
+        elif not any(_overlaps(word, key) for key in synonyms):
+            problems.append(Problem(where, keep_line, f"keep: {word!r} touches no synonym, so it does nothing"))
+    return _Lexicon(synonyms, fillers, frozenset(stopwords), angles, keep)
+
+
+def _overlaps(word: str, key: str) -> bool:
+    """Whether keeping `word` can stop `key` from matching: it holds the key, or ends where the key
+    begins (以后 stops 后妈 in 以后妈)."""
+    return key in word or any(word.endswith(key[:i]) for i in range(1, len(key)))
 
 
 def _parse_chitchat(raw: Any, where: str, problems: list[Problem]) -> dict[str, tuple[tuple[str, ...], str]]:
@@ -348,7 +369,7 @@ def load_knowledge_base(root: Path) -> KnowledgeBase:
     laws = _parse_laws(read("laws.yaml"), display(root / "laws.yaml"), problems)
     topics = _parse_topics(read("topics.yaml"), display(root / "topics.yaml"), problems)
     lexicon_path = display(root / "synonyms.yaml")
-    synonyms, fillers, stopwords, angles = _parse_lexicon(read("synonyms.yaml"), lexicon_path, problems)
+    lexicon = _parse_lexicon(read("synonyms.yaml"), lexicon_path, problems)
     chitchat = _parse_chitchat(read("chitchat.yaml", required=False), display(root / "chitchat.yaml"), problems)
     faqs: list[Faq] = []
     faq_files = sorted((root / "faqs").glob("*.yaml"))
@@ -375,12 +396,13 @@ def load_knowledge_base(root: Path) -> KnowledgeBase:
         raise KnowledgeBaseError(problems)
     return KnowledgeBase(
         faqs=tuple(faqs),
-        synonyms=synonyms,
+        synonyms=lexicon.synonyms,
         laws=laws,
         topics=topics,
-        fillers=fillers,
-        stopwords=stopwords,
-        angles=angles,
+        fillers=lexicon.fillers,
+        stopwords=lexicon.stopwords,
+        angles=lexicon.angles,
+        keep=lexicon.keep,
         chitchat=chitchat,
         referrals=tuple(referrals),
         root=str(root),

@@ -128,7 +128,7 @@ class Matcher:
         # the subject 看病吃药, not be answered by the health-food entry that shares a word with it.
         self._entries = (*kb.faqs, *kb.referrals)
         user_words = [w for faq in kb.faqs for w in faq.keywords]
-        self.analyzer = TextAnalyzer(kb.synonyms, kb.fillers, kb.stopwords, user_words)
+        self.analyzer = TextAnalyzer(kb.synonyms, kb.fillers, kb.stopwords, user_words, kb.keep)
         self.articles = ArticleReferenceFinder(kb.laws.values())
         self._faq_terms: list[frozenset[str]] = []
         self._angles = {name: words for name, words in kb.angles.items() if words}

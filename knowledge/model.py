@@ -116,6 +116,7 @@ class KnowledgeBase:
     fillers: tuple[str, ...] = ()
     stopwords: frozenset[str] = frozenset()
     angles: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 罚多少 / 谁赔 / 多久 … -> their words
+    keep: tuple[str, ...] = ()  # words left alone though a synonym sits inside them (养老公寓 is not 老公)
     chitchat: dict[str, tuple[tuple[str, ...], str]] = field(default_factory=dict)
     referrals: tuple[Faq, ...] = ()  # subjects outside the laws, each a Faq with `referral` set
     root: str = ""

@@ -73,9 +73,12 @@ class TextAnalyzer:
         fillers: Iterable[str] = (),
         stopwords: Iterable[str] = (),
         user_words: Iterable[str] = (),
+        keep: Iterable[str] = (),
     ) -> None:
+        """`keep`: words a synonym sits inside by accident (以后妈 is 以后 + 妈, not 以 + 后妈); matched with
+        the synonyms, longest first, and left as they are."""
         self.synonyms = {normalize(k): normalize(v) for k, v in synonyms.items() if normalize(k)}
-        self._synonym_pattern = _alternation(self.synonyms)
+        self._synonym_pattern = _alternation([*self.synonyms, *(normalize(w) for w in keep)])
         self._filler_pattern = _alternation(normalize(f) for f in fillers)
         self._stopwords = frozenset(stopwords)
         words = set(self.synonyms.values()) | {normalize(w) for w in user_words}
@@ -90,8 +93,8 @@ class TextAnalyzer:
 
     def _replace_synonym(self, match: re.Match[str]) -> str:
         """The term for a matched word, unless the text already spells out that term here
-        (摩托 inside 摩托车 must not become 摩托车车)."""
-        term = self.synonyms[match.group(0)]
+        (摩托 inside 摩托车 must not become 摩托车车); a word to keep stays as it is."""
+        term = self.synonyms.get(match.group(0), match.group(0))
         return match.group(0) if match.string.startswith(term, match.start()) else term
 
     def strip_fillers(self, text: str) -> str:

@@ -106,6 +106,23 @@ def test_a_malformed_angle_in_the_lexicon_is_named_with_its_line(knowledge_dir: 
     assert f"synonyms.yaml:{line}:" in problem and "angles: 赔偿" in problem
 
 
+@pytest.mark.parametrize(
+    ("keep", "complaint"),
+    [("老公", "both a synonym and a word to keep"), ("苹果树", "touches no synonym")],
+)
+def test_a_useless_word_to_keep_is_named_with_its_line(knowledge_dir: Path, keep: str, complaint: str) -> None:
+    lexicon = knowledge_dir / "synonyms.yaml"
+    text = lexicon.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    line = next(i for i, row in enumerate(lines, 1) if row.startswith("keep: ["))
+    lines[line - 1] = lines[line - 1].replace("keep: [", f"keep: [{keep}, ")
+    lexicon.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load_knowledge_base(knowledge_dir)
+    [problem] = [str(p) for p in caught.value.problems]
+    assert f"synonyms.yaml:{line}:" in problem and keep in problem and complaint in problem
+
+
 def test_referral_subjects_load_as_entries_outside_the_faqs(knowledge_dir: Path) -> None:
     (knowledge_dir / "referrals.yaml").write_text(MEDICINE_REFERRAL, encoding="utf-8")
     kb = load_knowledge_base(knowledge_dir)

@@ -223,6 +223,15 @@ def test_a_synonym_never_rewrites_the_term_it_maps_to(matcher: Matcher) -> None:
     assert "摩托车车" not in matcher.analyzer.canonical("骑摩托车撞了人")
 
 
+def test_a_word_to_keep_stops_a_synonym_that_sits_inside_it(matcher: Matcher) -> None:
+    # The bundled keep list: 养老公寓 holds 老公 (-> 丈夫), and 以后 ends where 后妈 (-> 继母) begins.
+    canonical = matcher.analyzer.canonical
+    assert canonical("镇上新开的养老公寓") == "镇上新开的养老公寓"
+    assert canonical("以后妈妈来接我") == "以后妈妈来接我"
+    assert canonical("我后妈不给饭吃") == "我继母不给饭吃"
+    assert canonical("我老公打我") == "我丈夫打我"
+
+
 @pytest.fixture()
 def with_referral(knowledge_dir: Path) -> Matcher:
     (knowledge_dir / "referrals.yaml").write_text(MEDICINE_REFERRAL, encoding="utf-8")
