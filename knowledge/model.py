@@ -7,9 +7,12 @@ analytics) reads attributes, never raw dicts. Nothing here knows about Telegram 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+_FIRST_SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]?")
 
 ArticleNumber = int | str  # 1079, or "133之1" for the few articles numbered 第X条之Y
 
@@ -73,6 +76,15 @@ class Faq:
     # It is ranked with the legal entries so that such a question is recognised instead of being answered
     # by a legal entry that shares a word with it; it is never answered or suggested as a legal entry.
     referral: bool = False
+
+    @property
+    def emergency_step(self) -> str | None:
+        """An urgent entry's first sentence. Urgent answers open with what to do right now (马上打110 …),
+        which a villager in danger must see even when the bot only offers close questions to choose from."""
+        if not self.urgent:
+            return None
+        match = _FIRST_SENTENCE.match(self.answer.strip())
+        return match.group(0) if match and match.group(0) else None
 
     @property
     def laws(self) -> tuple[str, ...]:

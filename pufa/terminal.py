@@ -60,7 +60,9 @@ def format_result(result: MatchResult, kb: KnowledgeBase, replies: Replies, offi
         return "\n".join([result.referral, *legal])
     if result.status is Outcome.SUGGEST:
         none_of_these = [f"  0. {replies.none_of_these}"] if pick else []
-        return "\n".join([replies.suggest, *options, *none_of_these, *invite])
+        step = result.suggestions[0].emergency_step if result.suggestions else None
+        urgent = [f"【紧急】{step}"] if step else []
+        return "\n".join([*urgent, replies.suggest, *options, *none_of_these, *invite])
     if result.chitchat:
         return result.chitchat
     return replies.fallback.format(office=office)

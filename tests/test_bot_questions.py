@@ -44,6 +44,17 @@ async def test_an_urgent_entry_shows_its_emergency_step_first(tmp_path: Path, kn
     assert reply.text.startswith("🚨 <b>马上拨打 110 报警")
 
 
+async def test_close_questions_led_by_an_urgent_entry_still_show_its_emergency_step_first(
+        tmp_path: Path, knowledge_dir: Path) -> None:
+    add_urgent_entry(knowledge_dir)
+    async with running_bot(bot_settings(tmp_path, knowledge_dir)) as bot:
+        await bot.api.send_text(VILLAGER_ID, "他打我")
+        [reply] = await bot.api.wait_sent(1)
+    assert reply.text.startswith("🚨 <b>马上拨打 110 报警，先躲到安全的地方。</b>")
+    assert "请点一下最接近的问题" in reply.text
+    assert next(iter(dict(reply.buttons()))) == "正在被家暴怎么办？"
+
+
 async def test_suggestions_answer_when_tapped_and_none_of_these_records_a_gap(
         tmp_path: Path, knowledge_dir: Path) -> None:
     settings = bot_settings(tmp_path, knowledge_dir)

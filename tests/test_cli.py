@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from bot_harness import add_urgent_entry
 from conftest import MEDICINE_REFERRAL, PROVOKED_DOG_FAQ, REPO_ROOT
 
 CONTRACT_KEYS = {"status", "faq_id", "score", "answer", "citations", "suggestions"}
@@ -64,6 +65,15 @@ def test_ask_lists_suggestions_without_inviting_a_number_it_cannot_read(knowledg
     assert done.returncode == 0, done.stderr
     assert "您看是不是下面这些" in done.stdout and "  1. " in done.stdout
     assert "回个数字就行" not in done.stdout and "都不是" not in done.stdout
+
+
+def test_suggestions_led_by_an_urgent_entry_show_its_emergency_step_first(knowledge_dir: Path, tmp_path: Path) -> None:
+    add_urgent_entry(knowledge_dir)
+    done = run_pufa(["ask", "他打我"], knowledge_dir, tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "【紧急】马上拨打 110 报警，先躲到安全的地方。"
+    assert "您看是不是下面这些" in lines[1] and lines[2] == "  1. 正在被家暴怎么办？"
 
 
 def test_chat_picks_a_suggestion_by_number(knowledge_dir: Path, tmp_path: Path) -> None:
