@@ -165,6 +165,57 @@ def test_an_answer_offers_the_nearly_as_close_entries_as_alternatives(matcher: M
     assert result.suggestions == (near,)
 
 
+def test_a_vague_question_is_answered_only_with_a_clear_lead_even_over_an_entry_citing_the_same_law(
+    matcher: Matcher,
+) -> None:
+    """When three entries hold every word of the question, a lead that would answer a specific question is
+    not enough: the two near entries share the best one's citation, yet the question did not choose."""
+    best, same_law, third = [f for f in matcher.kb.faqs if not f.urgent and f.citations][:3]
+    same_law = dataclasses.replace(same_law, citations=best.citations)
+    t = Thresholds()
+    top = t.answer + 0.2
+    # Every entry holds all the words (evidence = ceiling): vague, and the lead of 0.04 is under vague_margin.
+    vague = [Scored(best, top, 2.0, 2.0), Scored(same_law, top - 0.04, 2.0, 2.0), Scored(third, top - 0.3, 2.0, 2.0)]
+    assert decide(vague, True, t).status is Outcome.SUGGEST
+    # The same scores where the others lack a word the best one has: an ordinary confident answer.
+    specific = [Scored(best, top, 2.0, 2.0), Scored(same_law, top - 0.04, 1.0, 2.0), Scored(third, top - 0.3, 1.0, 2.0)]
+    assert decide(specific, True, t).status is Outcome.ANSWERED
+
+
+def test_a_vague_question_puts_the_entry_others_link_to_first(knowledge_dir: Path) -> None:
+    """离婚 alone is held by every divorce entry, and special cases that repeat the word outscore the general
+    entry; when they point to it (`related`), as the office links special cases to the rule, it comes first."""
+    kb = load_knowledge_base(knowledge_dir)
+    divorce = kb.faq("family.divorce-agreement")
+    assert divorce is not None
+    general = dataclasses.replace(
+        divorce,
+        id="family.divorce-ways",
+        question="离婚有哪几条路？",
+        alternates=("两口子过不下去了想离婚", "想分开过咋个办", "不想跟他过了", "夫妻感情破裂要离婚"),
+        answer="离婚可以商量着去民政局办，也可以到法院起诉。",
+        keywords=(),
+    )
+
+    def base(related: tuple[str, ...]) -> Matcher:
+        special = [
+            dataclasses.replace(
+                divorce,
+                id=f"family.divorce-{n}",
+                question=f"离婚{thing}？",
+                alternates=("离婚", f"离婚{thing}", "离婚了", "要离婚"),
+                answer=f"离婚时{thing}。",
+                keywords=(),
+                related=related,
+            )
+            for n, thing in enumerate(("分房子", "分存款", "还债务"))
+        ]
+        return Matcher(dataclasses.replace(kb, faqs=(*kb.faqs, *special, general)))
+
+    assert base(related=()).rank("离婚")[0].faq.id != general.id
+    assert base(related=(general.id,)).rank("离婚")[0].faq.id == general.id
+
+
 def test_a_question_naming_an_angle_lifts_the_entries_whose_phrasings_ask_it(knowledge_dir: Path) -> None:
     """罚款 in the question lifts the entry whose phrasings ask about fines, by the share of them that do,
     and nothing else; a question naming no angle is scored as if there were no angles at all."""
