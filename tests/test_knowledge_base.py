@@ -9,7 +9,15 @@ import pytest
 from conftest import REPO_ROOT
 
 from knowledge import BUNDLED_KNOWLEDGE_DIR
-from knowledge.audit import MAX_ANSWER_CHARS, MIN_ALTERNATES, check_citations
+from knowledge.audit import (
+    MAX_ANSWER_CHARS,
+    MIN_ALTERNATES,
+    check_citations,
+    find_collisions,
+    find_near_duplicates,
+    find_thin_entries,
+    held_out_rankings,
+)
 from knowledge.evaluation import evaluate, read_labelled
 from knowledge.loader import load_knowledge_base
 from knowledge.matcher import Matcher
@@ -26,6 +34,10 @@ DANGER_NOW = [
     "邻居家的小孩被他爸关在屋里打，天天哭",
     "有人下窨井修管子，晕在下面不动了",
     "村里有个女的是被拐卖来的，现在被那家人锁在屋里不准走",
+    "我爸跟我妈吵了架，说活起没意思，一个人往河边走了",
+    "我实在撑不下去了，想吃安眠药",
+    "快来人，隔壁的小孙子掉进鱼塘里了",
+    "那个人提着菜刀追过来要砍我",
 ]
 
 
@@ -33,6 +45,16 @@ DANGER_NOW = [
 def bundled() -> tuple[KnowledgeBase, Matcher]:
     kb = load_knowledge_base(BUNDLED_KNOWLEDGE_DIR)
     return kb, Matcher(kb)
+
+
+def test_the_bundled_base_passes_kb_check() -> None:
+    """What `pufa kb check` fails on, for the bundled base: no phrasing that, held out, another entry would
+    answer, no near-duplicate entries, no thin ones. A matcher change can create collisions without touching
+    a YAML file (session 14's vague-question rule did), so CI checks the base, not only the office."""
+    kb, matcher = bundled()
+    collisions, _ = find_collisions(held_out_rankings(kb), matcher.thresholds)
+    problems = collisions + find_near_duplicates(kb, matcher) + find_thin_entries(kb)
+    assert problems == [], [str(p) for p in problems]
 
 
 def test_bundled_base_loads_and_is_substantial() -> None:
