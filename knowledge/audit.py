@@ -114,6 +114,13 @@ def find_collisions(rows: list[HeldOut], thresholds: Thresholds) -> tuple[list[P
     return errors, warnings
 
 
+def base_problems(kb: KnowledgeBase, matcher: Matcher) -> tuple[list[Problem], list[Problem]]:
+    """What `pufa kb check` fails on (collisions, near duplicates, thin entries) and what it only lists
+    (warnings), short of the statute texts; one place, so that CI checks the bundled base the same way."""
+    collisions, warnings = find_collisions(held_out_rankings(kb), matcher.thresholds)
+    return collisions + find_near_duplicates(kb, matcher) + find_thin_entries(kb), warnings
+
+
 def find_near_duplicates(kb: KnowledgeBase, matcher: Matcher) -> list[Problem]:
     """Pairs of entries whose questions say almost the same thing."""
     problems = []

@@ -16,14 +16,7 @@ from typing import Any
 
 from analytics.from_match import question_event
 from analytics.store import AnalyticsStore, load_or_create_secret
-from knowledge.audit import (
-    check_citations,
-    find_collisions,
-    find_near_duplicates,
-    find_thin_entries,
-    held_out_rankings,
-    kb_stats,
-)
+from knowledge.audit import base_problems, check_citations, kb_stats
 from knowledge.evaluation import evaluate, format_report, read_labelled
 from knowledge.loader import load_knowledge_base
 from knowledge.matcher import Matcher
@@ -102,8 +95,7 @@ def kb_check_command(args: argparse.Namespace, settings: Settings) -> int:
     kb = load_knowledge_base(settings.knowledge_dir)
     load_replies(settings.knowledge_dir)
     matcher = Matcher(kb)
-    collisions, warnings = find_collisions(held_out_rankings(kb), matcher.thresholds)
-    errors = collisions + find_near_duplicates(kb, matcher) + find_thin_entries(kb)
+    errors, warnings = base_problems(kb, matcher)
     laws_dir = Path(args.laws) if args.laws else DEFAULT_LAWS_DIR
     if laws_dir.is_dir():
         errors += check_citations(kb, laws_dir)

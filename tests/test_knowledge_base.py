@@ -9,15 +9,7 @@ import pytest
 from conftest import REPO_ROOT
 
 from knowledge import BUNDLED_KNOWLEDGE_DIR
-from knowledge.audit import (
-    MAX_ANSWER_CHARS,
-    MIN_ALTERNATES,
-    check_citations,
-    find_collisions,
-    find_near_duplicates,
-    find_thin_entries,
-    held_out_rankings,
-)
+from knowledge.audit import MAX_ANSWER_CHARS, MIN_ALTERNATES, base_problems, check_citations
 from knowledge.evaluation import evaluate, read_labelled
 from knowledge.loader import load_knowledge_base
 from knowledge.matcher import Matcher
@@ -51,9 +43,7 @@ def test_the_bundled_base_passes_kb_check() -> None:
     """What `pufa kb check` fails on, for the bundled base: no phrasing that, held out, another entry would
     answer, no near-duplicate entries, no thin ones. A matcher change can create collisions without touching
     a YAML file (session 14's vague-question rule did), so CI checks the base, not only the office."""
-    kb, matcher = bundled()
-    collisions, _ = find_collisions(held_out_rankings(kb), matcher.thresholds)
-    problems = collisions + find_near_duplicates(kb, matcher) + find_thin_entries(kb)
+    problems, _ = base_problems(*bundled())
     assert problems == [], [str(p) for p in problems]
 
 
