@@ -108,7 +108,7 @@ def result_reply(svc: BotServices, result: MatchResult, question_id: int | None)
         rows.append([InlineKeyboardButton(svc.replies.none_of_these,
                                           callback_data=pack(Action.NONE_OF_THESE, question_id or 0))])
         step = result.suggestions[0].emergency_step
-        first = (f"{svc.messages.text('urgent_mark')} <b>{html.escape(step)}</b>",) if step else ()
+        first = answer_paragraphs(step, urgent=True, urgent_mark=svc.messages.text("urgent_mark")) if step else []
         return Reply((*first, html.escape(svc.messages.text("suggest_intro"))), InlineKeyboardMarkup(rows))
     return fallback_reply(svc)
 

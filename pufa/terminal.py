@@ -20,6 +20,7 @@ from pufa.settings import Settings
 ARTICLE_WORDS = frozenset({"原文", "法条", "看原文", "法条原文"})
 EXIT_WORDS = frozenset({"q", "quit", "exit", "退出", "再见", "拜拜"})
 PROMPT = "问> "
+URGENT_MARK = "【紧急】"
 
 
 def format_answer(
@@ -29,7 +30,7 @@ def format_answer(
     today = today or dt.date.today()
     lines = []
     if faq_or_none is not None and faq_or_none.urgent:
-        lines.append("【紧急】")
+        lines.append(URGENT_MARK)
     lines.append(result.answer or "")
     if result.citations:
         lines.append("依据：" + "、".join(c.display for c in result.citations))
@@ -61,7 +62,7 @@ def format_result(result: MatchResult, kb: KnowledgeBase, replies: Replies, offi
     if result.status is Outcome.SUGGEST:
         none_of_these = [f"  0. {replies.none_of_these}"] if pick else []
         step = result.suggestions[0].emergency_step if result.suggestions else None
-        urgent = [f"【紧急】{step}"] if step else []
+        urgent = [URGENT_MARK + step] if step else []
         return "\n".join([*urgent, replies.suggest, *options, *none_of_these, *invite])
     if result.chitchat:
         return result.chitchat
