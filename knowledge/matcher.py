@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from rapidfuzz import fuzz, process
+
 from knowledge.articles import ArticleReferenceFinder
 from knowledge.index import CandidateIndex
 from knowledge.model import ArticleNumber, Citation, Faq, KnowledgeBase, MatchResult, Outcome
@@ -72,6 +74,8 @@ FULL_COVER = 0.999  # "every word", allowing for rounding in the sums
 # 70 / 7 on the half not used to choose it; questions with a story are rarely vague, and no other benchmark
 # moved by more than a held-out answer or two (docs/benchmarks.md).
 HUB_WEIGHT = 0.3
+# How many entries citing something else a close reading must beat (see Thresholds.reading).
+RIVALS = 3
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,15 @@ class Thresholds:
     # it cites, by this much; otherwise the close questions are offered. Sharing a citation does not make
     # two entries the same answer when the question says nothing to choose between them.
     vague_margin: float = 0.05
+    # BM25 over all of an entry's phrasings at once ignores word order, so two siblings that share a
+    # question's words tie even when the question reads almost word for word like one entry's phrasing.
+    # Nearly tied, a question is still answered when it is this close (rapidfuzz ratio of the normalised
+    # texts) to one of the best entry's phrasings, and closer by `reading_lead` than to any phrasing of the
+    # next RIVALS entries citing something else.
+    reading: float = 0.5
+    reading_lead: float = 0.12
+    reading_answer: float = 0.15
+    reading_evidence: float = 1.0
 
 
 class StatuteLookup(Protocol):
@@ -132,6 +145,7 @@ class Scored:
     score: float
     word_evidence: float  # rarity-weighted words of the question that the FAQ contains
     word_ceiling: float  # ...and what they would add up to if it contained them all
+    closeness: float = 0.0  # edit similarity (0–1) of the question to the entry's nearest phrasing
 
 
 class Matcher:
@@ -150,6 +164,7 @@ class Matcher:
         self.analyzer = TextAnalyzer(kb.synonyms, kb.fillers, kb.stopwords, user_words, kb.keep)
         self.articles = ArticleReferenceFinder(kb.laws.values())
         self._faq_terms: list[frozenset[str]] = []
+        self._phrasings: list[tuple[str, ...]] = []
         self._angles = {name: words for name, words in kb.angles.items() if words}
         self._angle_shares: list[dict[str, float]] = []
         self.index = CandidateIndex(self._documents())
@@ -180,13 +195,16 @@ class Matcher:
             terms: dict[str, float] = {}
             asked: dict[str, int] = {}
             phrasings = (faq.question, *faq.alternates)
+            texts = []
             for text in phrasings:
                 analysis = self.analyzer.analyze(text)
+                texts.append(analysis.text)
                 _add_terms(terms, analysis.terms, 1.0)
                 for name in self._angles_in(analysis.text):
                     asked[name] = asked.get(name, 0) + 1
             _add_terms(terms, self.analyzer.analyze(" ".join(faq.keywords)).terms, 1.0)
             self._faq_terms.append(frozenset(terms))
+            self._phrasings.append(tuple(texts))
             self._angle_shares.append({name: count / len(phrasings) for name, count in asked.items()})
             if faq.answer:
                 _add_terms(terms, self.analyzer.analyze(faq.answer).terms, ANSWER_DOC_WEIGHT)
@@ -262,7 +280,9 @@ class Matcher:
                 shares = self._angle_shares[hit.faq_index]
                 score *= 1 + ANGLE_WEIGHT * sum(shares.get(name, 0.0) for name in asked) / len(asked)
             score = min(score, 1.0)
-            scored.append(Scored(self._entries[hit.faq_index], score, word_evidence, word_ceiling))
+            nearest = process.extractOne(query.text, self._phrasings[hit.faq_index], scorer=fuzz.ratio)
+            closeness = nearest[1] / 100 if nearest else 0.0
+            scored.append(Scored(self._entries[hit.faq_index], score, word_evidence, word_ceiling, closeness))
         scored.sort(key=lambda s: -s.score)
         return self._general_first(scored)
 
@@ -373,6 +393,12 @@ def decide(ranked: list[Scored], answerable: bool, thresholds: Thresholds) -> Ma
             and margin >= thresholds.story_margin
             and best.word_evidence >= thresholds.story_evidence
         )
+        or (
+            best.score >= thresholds.reading_answer
+            and best.word_evidence >= thresholds.reading_evidence
+            and best.closeness >= thresholds.reading
+            and best.closeness - _closest_rival(ranked) >= thresholds.reading_lead
+        )
     )
     if confident and len(_covering_all(ranked)) >= VAGUE_ENTRIES:
         next_legal = next((s for s in legal if s is not best), None)
@@ -392,6 +418,14 @@ def decide(ranked: list[Scored], answerable: bool, thresholds: Thresholds) -> Ma
     if not offered:
         return MatchResult(Outcome.FALLBACK, best.score)
     return MatchResult(Outcome.SUGGEST, best.score, suggestions=tuple(s.faq for s in offered))
+
+
+def _closest_rival(ranked: list[Scored]) -> float:
+    """How closely the question reads like the nearest phrasing of the next RIVALS entries that cite
+    something other than the best."""
+    best = ranked[0]
+    rivals = [s for s in ranked[1:VAGUE_WINDOW] if not _shares_citation(s.faq, best.faq)][:RIVALS]
+    return max((s.closeness for s in rivals), default=0.0)
 
 
 def _covering_all(ranked: list[Scored]) -> list[Scored]:

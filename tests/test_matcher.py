@@ -149,6 +149,39 @@ def test_a_clear_winner_needs_fewer_rare_words(matcher: Matcher) -> None:
     assert outcome(t.clear_answer + 0.05, t.clear_margin + 0.01, t.clear_evidence - 0.3) is Outcome.SUGGEST
 
 
+def test_a_near_tie_is_answered_when_the_question_reads_like_one_entrys_phrasing(matcher: Matcher) -> None:
+    """Siblings sharing a question's words tie on BM25, which ignores word order; a question that reads
+    nearly word for word like a phrasing of one of them, and clearly less like any of the next entries
+    citing something else, is answered all the same."""
+    best, other, third = [f for f in matcher.kb.faqs if not f.urgent and f.citations][:3]
+    t = Thresholds()
+    score = t.answer + 0.05
+
+    def outcome(closeness: float, rival: float, evidence: float = 2.0) -> Outcome:
+        ranked = [
+            Scored(best, score, evidence, 10.0, closeness),
+            Scored(other, score - 0.01, 2.0, 10.0, rival - 0.1),
+            Scored(third, score - 0.02, 2.0, 10.0, rival),
+        ]
+        return decide(ranked, True, t).status
+
+    assert outcome(t.reading + 0.2, t.reading + 0.2 - t.reading_lead - 0.05) is Outcome.ANSWERED
+    assert (
+        outcome(t.reading + 0.2, t.reading + 0.2 - t.reading_lead + 0.05) is Outcome.SUGGEST
+    )  # the third reads as close
+    assert outcome(t.reading - 0.05, 0.0) is Outcome.SUGGEST  # reads like nothing in particular
+    assert outcome(t.reading + 0.2, 0.0, evidence=t.reading_evidence - 0.5) is Outcome.SUGGEST  # too few rare words
+
+
+def test_closeness_is_the_edit_similarity_to_the_nearest_phrasing(matcher: Matcher) -> None:
+    """An alternate asked as it is written reads exactly like its entry; reworded, less so."""
+    faq = next(f for f in matcher.kb.faqs if len(f.alternates) >= 2)
+    asked = next(s for s in matcher.rank(faq.alternates[1]) if s.faq is faq)
+    assert asked.closeness == 1.0
+    reworded = next(s for s in matcher.rank(faq.alternates[1] + "，我们村里好多人都想晓得") if s.faq is faq)
+    assert 0.0 < reworded.closeness < 1.0
+
+
 def test_an_answer_offers_the_nearly_as_close_entries_as_alternatives(matcher: Matcher) -> None:
     """Under a confident answer, entries scoring close to it are offered (the answer may have missed the
     point); distant ones are not, and the answer itself is never offered again."""
