@@ -362,7 +362,10 @@ def decide(ranked: list[Scored], answerable: bool, thresholds: Thresholds) -> Ma
     (docs/benchmarks.md). As a close runner-up it narrows a legal answer's margin. It is never suggested.
 
     A vague question (many entries hold all its words) needs a lead of `vague_margin` over the next entry
-    even when that entry shares a citation: 遗产怎么分 is not answered by the entry on deaths in one accident."""
+    even when that entry shares a citation: 遗产怎么分 is not answered by the entry on deaths in one accident.
+
+    A near tie is still answered when the question reads almost word for word like one of the best entry's
+    phrasings and clearly less like the rivals' (`Thresholds.reading`)."""
     if not ranked or ranked[0].score < thresholds.suggest or ranked[0].word_evidence <= 0:
         return MatchResult(Outcome.FALLBACK, ranked[0].score if ranked else 0.0)
     best = ranked[0]
