@@ -23,6 +23,8 @@ from knowledge.typos import Token
 # Questions longer than this are cut for matching (not refused): the legal point of a story sits in its
 # first few sentences, and bounded input keeps the worst-case latency bounded.
 MAX_QUESTION_CHARS = 300
+# Synonym passes until nothing changes, at most (see TextAnalyzer.canonical).
+SYNONYM_PASSES = 2
 
 # Term namespaces and their weights in the index. Whole words carry the meaning; character bigrams
 # rescue words jieba splits differently; toneless pinyin bigrams rescue pinyin-input typos (离昏 → 离婚)
@@ -87,8 +89,15 @@ class TextAnalyzer:
     def canonical(self, text: str) -> str:
         """Normalise, then map dialect and everyday words to the terms the FAQs use (longest first)."""
         text = normalize(text)
-        if self._synonym_pattern is not None:
-            text = self._synonym_pattern.sub(self._replace_synonym, text)
+        if self._synonym_pattern is None:
+            return text
+        # A second pass reaches a word that the first one produced: 遭逮到 -> 遭抓到 -> 被抓到. Without it the
+        # question held 遭抓, a word only the entries phrased 遭逮 share (吸毒遭逮到 met the entry on 嫖娼遭逮到).
+        for _ in range(SYNONYM_PASSES):
+            replaced = self._synonym_pattern.sub(self._replace_synonym, text)
+            if replaced == text:
+                break
+            text = replaced
         return text
 
     def _replace_synonym(self, match: re.Match[str]) -> str:

@@ -307,6 +307,13 @@ def test_a_synonym_never_rewrites_the_term_it_maps_to(matcher: Matcher) -> None:
     assert "摩托车车" not in matcher.analyzer.canonical("骑摩托车撞了人")
 
 
+def test_a_synonym_reaches_a_word_another_synonym_produced(matcher: Matcher) -> None:
+    # The bundled table maps 逮到 -> 抓到 and 遭抓 -> 被抓: 遭逮到 must end as 被抓到, as 遭抓到 does, so that a
+    # question about drugs phrased 遭逮到 shares 被抓 with the drug entries, not 遭抓 with another subject's.
+    canonical = matcher.analyzer.canonical
+    assert canonical("吸毒遭逮到要关几天") == canonical("吸毒遭抓到要关几天") == "吸毒被抓到要关几天"
+
+
 def test_a_word_to_keep_stops_a_synonym_that_sits_inside_it(matcher: Matcher) -> None:
     # The bundled keep list: 养老公寓 holds 老公 (-> 丈夫), and 以后 ends where 后妈 (-> 继母) begins.
     canonical = matcher.analyzer.canonical
