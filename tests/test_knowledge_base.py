@@ -132,6 +132,7 @@ def test_danger_now_reaches_an_urgent_entry(question: str) -> None:
     [
         ("villager_probe.jsonl", 384),
         ("villager_probe_blind.jsonl", 240),
+        ("villager_probe_blind2.jsonl", 240),
         ("vague_questions.jsonl", 120),
         ("vague_questions_blind.jsonl", 120),
     ],
@@ -183,15 +184,19 @@ def test_blind_out_of_scope_questions_are_mostly_referred_not_answered() -> None
     assert len(items) == 100 and len(answered) <= 15 and referred >= 30, (answered, referred)
 
 
-def test_blind_villager_questions_are_mostly_answered_right_and_rarely_wrong() -> None:
-    """benchmarks/villager_probe_blind.jsonl: 240 villager questions written from the statutes alone by helpers
-    who never saw the bot. 199 are answered with an expected article and 5 without one today
-    (docs/benchmarks.md); fewer right or more wrong means an entry, a phrasing or a threshold went astray."""
+@pytest.mark.parametrize(
+    ("name", "right", "wrong"), [("villager_probe_blind.jsonl", 195, 7), ("villager_probe_blind2.jsonl", 174, 9)]
+)
+def test_blind_villager_questions_are_mostly_answered_right_and_rarely_wrong(name: str, right: int, wrong: int) -> None:
+    """benchmarks/villager_probe_blind*.jsonl: 240 + 240 villager questions written from the statutes alone by
+    helpers who never saw the bot (the second set in session 15). Today 202 / 5 and 180 / 7 are answered with an
+    expected article / without one (docs/benchmarks.md); fewer right or more wrong means an entry, a phrasing or
+    a threshold went astray."""
     _, matcher = bundled()
-    scored = evaluate(read_labelled(REPO_ROOT / "benchmarks" / "villager_probe_blind.jsonl"), matcher.match)
+    scored = evaluate(read_labelled(REPO_ROOT / "benchmarks" / name), matcher.match)
     tally = scored["in_scope"]
-    wrong = [f for f in tally.failures if " WRONG: " in f]
-    assert tally.total == 240 and tally.top1 >= 190 and tally.wrong_answers <= 7, (tally.top1, wrong)
+    failures = [f for f in tally.failures if " WRONG: " in f]
+    assert tally.total == 240 and tally.top1 >= right and tally.wrong_answers <= wrong, (tally.top1, failures)
 
 
 @pytest.mark.parametrize(
@@ -201,8 +206,8 @@ def test_vague_questions_get_the_general_rule_or_a_choice(name: str, right: int,
     """benchmarks/vague_questions*.jsonl: 120 + 120 short first questions that name only a subject (遗产怎么分,
     欠钱不还, 土地被征收), written and labelled with the general rule's articles by helpers who never saw the
     bot. Many entries contain every word of such a question, so the general entry is lifted and a narrow lead
-    is offered as a choice rather than answered. Today 75 right / 4 wrong and 70 / 6 (before: 66 / 9 and
-    66 / 11; docs/benchmarks.md)."""
+    is offered as a choice rather than answered. Today 79 right / 4 wrong and 72 / 5 (before session 14: 66 / 9
+    and 66 / 11; docs/benchmarks.md)."""
     _, matcher = bundled()
     scored = evaluate(read_labelled(REPO_ROOT / "benchmarks" / name), matcher.match)
     tally = scored["in_scope"]
