@@ -74,8 +74,11 @@ FULL_COVER = 0.999  # "every word", allowing for rounding in the sums
 # 70 / 7 on the half not used to choose it; questions with a story are rarely vague, and no other benchmark
 # moved by more than a held-out answer or two (docs/benchmarks.md).
 HUB_WEIGHT = 0.3
-# How many entries citing something else a close reading must beat (see Thresholds.reading).
+# How many entries citing something else a close reading must beat (see Thresholds.reading), looked for
+# among the first READING_WINDOW ranked entries: only those get a closeness, which costs an edit distance
+# per phrasing.
 RIVALS = 3
+READING_WINDOW = 10
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,7 @@ class Scored:
     score: float
     word_evidence: float  # rarity-weighted words of the question that the FAQ contains
     word_ceiling: float  # ...and what they would add up to if it contained them all
-    closeness: float = 0.0  # edit similarity (0–1) of the question to the entry's nearest phrasing
+    closeness: float = 0.0  # edit similarity (0–1) to the entry's nearest phrasing; 0 past READING_WINDOW
 
 
 class Matcher:
@@ -164,7 +167,7 @@ class Matcher:
         self.analyzer = TextAnalyzer(kb.synonyms, kb.fillers, kb.stopwords, user_words, kb.keep)
         self.articles = ArticleReferenceFinder(kb.laws.values())
         self._faq_terms: list[frozenset[str]] = []
-        self._phrasings: list[tuple[str, ...]] = []
+        self._phrasings: dict[str, tuple[str, ...]] = {}  # entry id -> its normalised phrasings
         self._angles = {name: words for name, words in kb.angles.items() if words}
         self._angle_shares: list[dict[str, float]] = []
         self.index = CandidateIndex(self._documents())
@@ -204,7 +207,7 @@ class Matcher:
                     asked[name] = asked.get(name, 0) + 1
             _add_terms(terms, self.analyzer.analyze(" ".join(faq.keywords)).terms, 1.0)
             self._faq_terms.append(frozenset(terms))
-            self._phrasings.append(tuple(texts))
+            self._phrasings[faq.id] = tuple(texts)
             self._angle_shares.append({name: count / len(phrasings) for name, count in asked.items()})
             if faq.answer:
                 _add_terms(terms, self.analyzer.analyze(faq.answer).terms, ANSWER_DOC_WEIGHT)
@@ -280,11 +283,15 @@ class Matcher:
                 shares = self._angle_shares[hit.faq_index]
                 score *= 1 + ANGLE_WEIGHT * sum(shares.get(name, 0.0) for name in asked) / len(asked)
             score = min(score, 1.0)
-            nearest = process.extractOne(query.text, self._phrasings[hit.faq_index], scorer=fuzz.ratio)
-            closeness = nearest[1] / 100 if nearest else 0.0
-            scored.append(Scored(self._entries[hit.faq_index], score, word_evidence, word_ceiling, closeness))
+            scored.append(Scored(self._entries[hit.faq_index], score, word_evidence, word_ceiling))
         scored.sort(key=lambda s: -s.score)
-        return self._general_first(scored)
+        ranked = self._general_first(scored)
+        return [*(self._with_closeness(query.text, s) for s in ranked[:READING_WINDOW]), *ranked[READING_WINDOW:]]
+
+    def _with_closeness(self, text: str, scored: Scored) -> Scored:
+        """`scored` with how closely `text` reads like the entry's nearest phrasing (see Thresholds.reading)."""
+        nearest = process.extractOne(text, self._phrasings[scored.faq.id], scorer=fuzz.ratio)
+        return replace(scored, closeness=nearest[1] / 100 if nearest else 0.0)
 
     def _general_first(self, scored: list[Scored]) -> list[Scored]:
         """For a vague question, lift the entries the base links to most (see HUB_WEIGHT). All scores are
@@ -427,7 +434,7 @@ def _closest_rival(ranked: list[Scored]) -> float:
     """How closely the question reads like the nearest phrasing of the next RIVALS entries that cite
     something other than the best."""
     best = ranked[0]
-    rivals = [s for s in ranked[1:VAGUE_WINDOW] if not _shares_citation(s.faq, best.faq)][:RIVALS]
+    rivals = [s for s in ranked[1:READING_WINDOW] if not _shares_citation(s.faq, best.faq)][:RIVALS]
     return max((s.closeness for s in rivals), default=0.0)
 
 

@@ -166,9 +166,8 @@ def test_a_near_tie_is_answered_when_the_question_reads_like_one_entrys_phrasing
         return decide(ranked, True, t).status
 
     assert outcome(t.reading + 0.2, t.reading + 0.2 - t.reading_lead - 0.05) is Outcome.ANSWERED
-    assert (
-        outcome(t.reading + 0.2, t.reading + 0.2 - t.reading_lead + 0.05) is Outcome.SUGGEST
-    )  # the third reads as close
+    # The third entry reads nearly as close as the best.
+    assert outcome(t.reading + 0.2, t.reading + 0.2 - t.reading_lead + 0.05) is Outcome.SUGGEST
     assert outcome(t.reading - 0.05, 0.0) is Outcome.SUGGEST  # reads like nothing in particular
     assert outcome(t.reading + 0.2, 0.0, evidence=t.reading_evidence - 0.5) is Outcome.SUGGEST  # too few rare words
 
