@@ -133,6 +133,7 @@ def test_danger_now_reaches_an_urgent_entry(question: str) -> None:
         ("villager_probe.jsonl", 384),
         ("villager_probe_blind.jsonl", 240),
         ("villager_probe_blind2.jsonl", 240),
+        ("villager_probe4.jsonl", 240),
         ("vague_questions.jsonl", 120),
         ("vague_questions_blind.jsonl", 120),
     ],
@@ -185,13 +186,19 @@ def test_blind_out_of_scope_questions_are_mostly_referred_not_answered() -> None
 
 
 @pytest.mark.parametrize(
-    ("name", "right", "wrong"), [("villager_probe_blind.jsonl", 195, 7), ("villager_probe_blind2.jsonl", 174, 9)]
+    ("name", "right", "wrong"),
+    [
+        ("villager_probe_blind.jsonl", 195, 7),
+        ("villager_probe_blind2.jsonl", 177, 7),
+        ("villager_probe4.jsonl", 180, 9),
+    ],
 )
 def test_blind_villager_questions_are_mostly_answered_right_and_rarely_wrong(name: str, right: int, wrong: int) -> None:
-    """benchmarks/villager_probe_blind*.jsonl: 240 + 240 villager questions written from the statutes alone by
-    helpers who never saw the bot (the second set in session 15). Today 202 / 5 and 180 / 7 are answered with an
-    expected article / without one (docs/benchmarks.md); fewer right or more wrong means an entry, a phrasing or
-    a threshold went astray."""
+    """benchmarks/villager_probe_blind*.jsonl and villager_probe4.jsonl: 3 × 240 villager questions written from
+    the statutes alone by helpers who never saw the bot (the second set in session 15, the third in session 16,
+    scored blind once and then read to find that session's fixes). Today 202 / 5, 184 / 4 and 186 / 7 are
+    answered with an expected article / without one (docs/benchmarks.md); fewer right or more wrong means an
+    entry, a phrasing or a threshold went astray."""
     _, matcher = bundled()
     scored = evaluate(read_labelled(REPO_ROOT / "benchmarks" / name), matcher.match)
     tally = scored["in_scope"]
