@@ -134,6 +134,7 @@ def test_danger_now_reaches_an_urgent_entry(question: str) -> None:
         ("villager_probe_blind.jsonl", 240),
         ("villager_probe_blind2.jsonl", 240),
         ("villager_probe4.jsonl", 240),
+        ("villager_probe5.jsonl", 240),
         ("vague_questions.jsonl", 120),
         ("vague_questions_blind.jsonl", 120),
     ],
@@ -191,14 +192,15 @@ def test_blind_out_of_scope_questions_are_mostly_referred_not_answered() -> None
         ("villager_probe_blind.jsonl", 195, 7),
         ("villager_probe_blind2.jsonl", 179, 6),
         ("villager_probe4.jsonl", 182, 9),
+        ("villager_probe5.jsonl", 165, 9),
     ],
 )
 def test_blind_villager_questions_are_mostly_answered_right_and_rarely_wrong(name: str, right: int, wrong: int) -> None:
-    """benchmarks/villager_probe_blind*.jsonl and villager_probe4.jsonl: 3 × 240 villager questions written from
+    """benchmarks/villager_probe_blind*.jsonl and villager_probe4/5.jsonl: 4 × 240 villager questions written from
     the statutes alone by helpers who never saw the bot (the second set in session 15, the third in session 16,
-    scored blind once and then read to find that session's fixes). Today 202 / 5, 185 / 3 and 189 / 6 are
-    answered with an expected article / without one (docs/benchmarks.md); fewer right or more wrong means an
-    entry, a phrasing or a threshold went astray."""
+    the fourth in session 17, each scored blind once and then read to find that session's fixes). Today
+    202 / 5, 185 / 3, 189 / 6 and 170 / 7 are answered with an expected article / without one
+    (docs/benchmarks.md); fewer right or more wrong means an entry, a phrasing or a threshold went astray."""
     _, matcher = bundled()
     scored = evaluate(read_labelled(REPO_ROOT / "benchmarks" / name), matcher.match)
     tally = scored["in_scope"]
