@@ -83,6 +83,9 @@ HUB_WEIGHT = 0.3
 # per phrasing.
 RIVALS = 3
 READING_WINDOW = 10
+# A question naming an article (安全生产法57条要求工人做啥) keeps its number unless the rest of its words lead
+# away from it: no entry citing that article among the first this many the words reach (see Matcher.match).
+REFERENCE_WINDOW = 5
 
 
 @dataclass(frozen=True)
@@ -235,14 +238,18 @@ class Matcher:
             return decide(ranked, answerable, self.thresholds)
         # The rest of the question may say what the person means better than the number does: article
         # numbers on old leaflets are stale after a revision (治安管理处罚法 2025: 殴打他人 43 -> 51).
-        # If the words alone confidently reach an entry of the same law that cites another article,
-        # trust the words.
+        # If the words alone confidently reach an entry of the same law that cites another article, and
+        # point away from the number (no entry citing it among the first REFERENCE_WINDOW), trust the words.
+        # Words that only say what kind of answer is wanted (安全生产法57条要求工人做啥) do reach an entry
+        # confidently, but the entry citing 57 is close behind: there the number is what was asked.
         ranked, answerable = self.rank_for_decision(self.articles.remove(text))
         by_words = decide(ranked, answerable, self.thresholds)
+        cited = (reference.law, str(reference.article))
+        close = [s for s in ranked if not s.faq.referral][:REFERENCE_WINDOW]
         if (
             by_words.faq is not None
             and reference.law in by_words.faq.laws
-            and not any(c.law == reference.law and str(c.article) == str(reference.article) for c in by_words.citations)
+            and not any((c.law, str(c.article)) == cited for s in close for c in s.faq.citations)
         ):
             return by_words
         return self._answer_article(reference.law, reference.article)
