@@ -6,9 +6,9 @@ word, very likely stands for it. The correction is *added* to the question's ter
 so a real word that happens to sound like another keeps its own evidence.
 
 A typo replaces a whole word, so the stretch must start where a word of the question starts and end
-where one ends, or inside a word the dictionary does not know (补尝款, 信方局 are unknown; 砌|围墙 is
-not a typo of 气味). Without that, any two neighbouring characters of a story (把钱 -> 八千, 他们 ->
-它们) would add a rare, wrong word to the question.
+where one ends, or start or end inside a word the dictionary does not know (补尝款, 信方局 and 安猎 of
+安猎架 are unknown; 砌|围墙 is not a typo of 气味). Without that, any two neighbouring characters of a
+story (把钱 -> 八千, 他们 -> 它们) would add a rare, wrong word to the question.
 """
 
 from __future__ import annotations
@@ -74,12 +74,14 @@ class HomophoneCorrector:
         """Common words of the base that stretches of `text` sound like but do not spell. With the
         question's `tokens`, only stretches aligned to its words count (see the module docstring)."""
         words = tokens or ()
-        starts = {t.start for t in words}
-        # Where a stretch may end: at a word's end, or anywhere inside a word the dictionary lacks.
-        ends = {t.end for t in words} | {i for t in words if not t.known for i in range(t.start + 1, t.end)}
-        # A typo often breaks segmentation into a lone character and a wrong word (戒|读出来): a stretch
-        # starting with a lone character may end anywhere.
-        loose = {t.start for t in words if t.end - t.start == 1}
+        inside_unknown = {i for t in words if not t.known for i in range(t.start + 1, t.end)}
+        # Where a stretch may start or end: at a word's edge, or anywhere inside a word the dictionary lacks.
+        starts = {t.start for t in words} | inside_unknown
+        ends = {t.end for t in words} | inside_unknown
+        # A typo often breaks segmentation into a lone character and a wrong word (戒|读出来), or glues its
+        # first character to the word before (安猎|架 for 安|猎夹): a stretch starting with a lone character,
+        # or inside an unknown word, may end anywhere.
+        loose = {t.start for t in words if t.end - t.start == 1} | inside_unknown
         found = set()
         for match in _CJK_RUN.finditer(text):
             run, offset = match.group(0), match.start()

@@ -42,6 +42,15 @@ def test_with_the_question_s_words_only_whole_word_stretches_count() -> None:
     assert corrector.corrections("山养老人", [Token(0, 1, True), Token(1, 3, True), Token(3, 4, True)]) == {"赡养"}
 
 
+
+def test_a_typo_may_start_inside_a_word_the_dictionary_does_not_know() -> None:
+    # 卖银航卡: the typo's first character is glued to the word before (卖银|航卡, 卖银 unknown). Inside a known
+    # word the same stretch is not read (交强险 above).
+    corrector = HomophoneCorrector({"银行": 50, "行卡": 1}, {})
+    assert corrector.corrections("卖银航卡", [Token(0, 2, False), Token(2, 4, True)]) == {"银行"}
+    assert corrector.corrections("卖银航卡", [Token(0, 2, True), Token(2, 4, True)]) == set()
+
+
 def test_stop_words_are_never_read_as_typos() -> None:
     corrector = HomophoneCorrector({"指导": 30}, {}, ignore={"知道"})
     assert corrector.corrections("知道") == set()
