@@ -42,7 +42,6 @@ def test_with_the_question_s_words_only_whole_word_stretches_count() -> None:
     assert corrector.corrections("山养老人", [Token(0, 1, True), Token(1, 3, True), Token(3, 4, True)]) == {"赡养"}
 
 
-
 def test_a_typo_may_start_inside_a_word_the_dictionary_does_not_know() -> None:
     # 卖银航卡: the typo's first character is glued to the word before (卖银|航卡, 卖银 unknown). Inside a known
     # word the same stretch is not read (交强险 above).
