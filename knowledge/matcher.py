@@ -12,7 +12,7 @@ import bisect
 import gc
 import math
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -252,7 +252,7 @@ class Matcher:
             and not any((c.law, str(c.article)) == cited for s in close for c in s.faq.citations)
         ):
             return by_words
-        return self._answer_article(reference.law, reference.article)
+        return self._answer_article(reference.law, reference.article, ranked)
 
     def rank(self, question: str) -> list[Scored]:
         """Rank the FAQs for a question, best first. Public so that `pufa kb check` can test collisions."""
@@ -332,13 +332,16 @@ class Matcher:
                 right += 1
         return tuple(self.kb.faqs[position] for position in chosen)
 
-    def _answer_article(self, law: str, article: ArticleNumber) -> MatchResult:
+    def _answer_article(self, law: str, article: ArticleNumber, ranked: Sequence[Scored] = ()) -> MatchResult:
         """Route a question that names an article to that article: its text when statutes are loaded,
         else the entry citing it; when we know neither, offer the entries citing the nearest articles
-        of that law rather than pretend."""
+        of that law rather than pretend. Of several entries citing it, those the question's other words
+        reach (`ranked`) come first: 民法典1245条 …养狗的人 is about dogs, not the kept wild animals that
+        come first in the files."""
         citation = Citation(law=law, article=article)
         text = self.statutes.article_text(law, article) if self.statutes else None
-        citing = self.kb.faqs_citing(law, article)
+        reached = {s.faq.id: rank for rank, s in enumerate(ranked) if s.word_evidence > 0}
+        citing = tuple(sorted(self.kb.faqs_citing(law, article), key=lambda f: reached.get(f.id, len(ranked))))
         if text is None and not citing:
             nearby = self._nearest_articles(law, article)
             status = Outcome.SUGGEST if nearby else Outcome.FALLBACK
