@@ -244,12 +244,12 @@ class Matcher:
         # confidently, but the entry citing 57 is close behind: there the number is what was asked.
         ranked, answerable = self.rank_for_decision(self.articles.remove(text))
         by_words = decide(ranked, answerable, self.thresholds)
-        cited = (reference.law, str(reference.article))
+        citing = {f.id for f in self.kb.faqs_citing(reference.law, reference.article)}
         close = [s for s in ranked if not s.faq.referral][:REFERENCE_WINDOW]
         if (
             by_words.faq is not None
             and reference.law in by_words.faq.laws
-            and not any((c.law, str(c.article)) == cited for s in close for c in s.faq.citations)
+            and not any(s.faq.id in citing for s in close)
         ):
             return by_words
         return self._answer_article(reference.law, reference.article, ranked)
