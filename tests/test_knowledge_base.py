@@ -136,6 +136,7 @@ def test_danger_now_reaches_an_urgent_entry(question: str) -> None:
         ("villager_probe4.jsonl", 240),
         ("villager_probe5.jsonl", 240),
         ("villager_probe6.jsonl", 240),
+        ("villager_probe7.jsonl", 240),
         ("vague_questions.jsonl", 120),
         ("vague_questions_blind.jsonl", 120),
     ],
@@ -187,12 +188,14 @@ def test_blind_out_of_scope_questions_are_mostly_referred_not_answered() -> None
     assert len(items) == 100 and len(answered) <= 15 and referred >= 30, (answered, referred)
 
 
-def test_second_blind_out_of_scope_set_is_rarely_answered() -> None:
-    """benchmarks/out_of_scope_blind2.jsonl: 40 questions (chit-chat, everyday matters, and near misses whose
-    rules are in no statute here: trademarks, income tax, visas, medical-insurance rates …) written in session 17
-    by a helper who never saw the bot. One is answered today (docs/benchmarks.md)."""
+@pytest.mark.parametrize("name", ["out_of_scope_blind2.jsonl", "out_of_scope_blind3.jsonl"])
+def test_later_blind_out_of_scope_sets_are_rarely_answered(name: str) -> None:
+    """benchmarks/out_of_scope_blind2.jsonl and out_of_scope_blind3.jsonl: 40 questions each (chit-chat, everyday
+    matters, and near misses whose rules are in no statute here: trademarks, income tax, visas, company shares,
+    a foreign country's divorce law …) written in sessions 17 and 18 by helpers who never saw the bot. One and
+    none are answered today (docs/benchmarks.md)."""
     _, matcher = bundled()
-    items = read_labelled(REPO_ROOT / "benchmarks" / "out_of_scope_blind2.jsonl")
+    items = read_labelled(REPO_ROOT / "benchmarks" / name)
     answered = [i.question for i in items if matcher.match(i.question).status is Outcome.ANSWERED]
     assert len(items) == 40 and len(answered) <= 3, answered
 
@@ -205,13 +208,15 @@ def test_second_blind_out_of_scope_set_is_rarely_answered() -> None:
         ("villager_probe4.jsonl", 182, 9),
         ("villager_probe5.jsonl", 165, 9),
         ("villager_probe6.jsonl", 190, 6),
+        ("villager_probe7.jsonl", 196, 5),
     ],
 )
 def test_blind_villager_questions_are_mostly_answered_right_and_rarely_wrong(name: str, right: int, wrong: int) -> None:
-    """benchmarks/villager_probe_blind*.jsonl and villager_probe4/5/6.jsonl: 5 × 240 villager questions written from
-    the statutes alone by helpers who never saw the bot (the second set in session 15, the third in session 16,
-    the fourth and fifth in session 17, each scored blind once and then read to find that session's fixes).
-    Today 204 / 4, 185 / 3, 191 / 6, 172 / 6 and 197 / 2 are answered with an expected article / without one
+    """benchmarks/villager_probe_blind*.jsonl and villager_probe4/5/6/7.jsonl: 6 × 240 villager questions written
+    from the statutes alone by helpers who never saw the bot (the second set in session 15, the third in session 16,
+    the fourth and fifth in session 17, the sixth in session 18, each scored blind once and then read to find that
+    session's fixes). Today 204 / 4, 185 / 3, 191 / 6, 172 / 6, 197 / 2 and 204 / 2 are answered with an expected
+    article / without one
     (docs/benchmarks.md); fewer right or more wrong means an entry, a phrasing or a threshold went astray."""
     _, matcher = bundled()
     scored = evaluate(read_labelled(REPO_ROOT / "benchmarks" / name), matcher.match)
