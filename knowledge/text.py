@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import cn2an
 import jieba
 import zhconv
 from pypinyin import Style, lazy_pinyin
@@ -40,6 +41,9 @@ USER_WORD_FREQUENCY = 50_000
 _CJK = r"\u4e00-\u9fff\u3400-\u4dbf"
 _NON_WORD = re.compile(rf"[^{_CJK}a-z0-9]+")
 _CJK_RUN = re.compile(rf"[{_CJK}]+")
+# An age typed in digits (19岁) must read like one written in Chinese numerals (十九岁), as the entries write
+# ages: ages decide marriage, schooling, work and criminal responsibility. Only before 岁: amounts are noise.
+_AGE = re.compile(r"(?<!\d)(\d{1,3})(?=多?周?岁)")
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -62,8 +66,14 @@ def normalize(text: str) -> str:
     # Zero-width joiners, RTL marks and other format characters are invisible and would split words.
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     text = zhconv.convert(text, "zh-cn").lower()
+    text = _AGE.sub(_age_in_numerals, text)
     text = _NON_WORD.sub(" ", text)
     return " ".join(text.split())[:MAX_QUESTION_CHARS]
+
+
+def _age_in_numerals(match: re.Match[str]) -> str:
+    """19 -> 十九 before 岁."""
+    return str(cn2an.an2cn(match.group(1)))
 
 
 class TextAnalyzer:

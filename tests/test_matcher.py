@@ -27,6 +27,8 @@ def matcher(knowledge_dir: Path) -> Matcher:
         ("離婚後孩子撫養費", "离婚后孩子抚养费"),  # traditional
         ("狗咬人！！！😡😡", "狗咬人"),  # punctuation and emoji
         ("请\u200b问\u202e一下", "请问一下"),  # zero-width and RTL marks
+        ("女孩19岁能结婚吗", "女孩十九岁能结婚吗"),  # an age reads as the entries write it
+        ("娃儿１４周岁了，借了3万块", "娃儿十四周岁了 借了3万块"),  # ...but amounts stay as typed
         ("", ""),
     ],
 )
