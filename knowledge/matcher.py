@@ -86,6 +86,13 @@ READING_WINDOW = 10
 # A question naming an article (安全生产法57条要求工人做啥) keeps its number unless the rest of its words lead
 # away from it: no entry citing that article among the first this many the words reach (see Matcher.match).
 REFERENCE_WINDOW = 5
+# Entries the office linked as `related` are neighbours on one subject (helping for free / for a day's wage).
+# When such a neighbour is the closest rival, the answer shows it anyway as an alternative, so a wrong pick
+# costs less: the best may lead it by this much less. Only for a question with real word evidence that no
+# more than one entry holds in full (a vague 出车祸了怎么办 still gets the choice). Session 18: blind probes
+# +24 right / +1 wrong, held-out +164 / +37, real +3 / +3 (docs/benchmarks.md).
+RELATED_ALLOWANCE = 0.02
+RELATED_EVIDENCE = 2.0
 
 
 @dataclass(frozen=True)
@@ -386,7 +393,8 @@ def decide(ranked: list[Scored], answerable: bool, thresholds: Thresholds) -> Ma
     even when that entry shares a citation: 遗产怎么分 is not answered by the entry on deaths in one accident.
 
     A near tie is still answered when the question reads almost word for word like one of the best entry's
-    phrasings and clearly less like the rivals' (`Thresholds.reading`)."""
+    phrasings and clearly less like the rivals' (`Thresholds.reading`); and a closest rival that the office
+    linked to the best as `related` needs `RELATED_ALLOWANCE` less lead, since it is shown under the answer."""
     if not ranked or ranked[0].score < thresholds.suggest or ranked[0].word_evidence <= 0:
         return MatchResult(Outcome.FALLBACK, ranked[0].score if ranked else 0.0)
     best = ranked[0]
@@ -401,6 +409,13 @@ def decide(ranked: list[Scored], answerable: bool, thresholds: Thresholds) -> Ma
         return MatchResult(Outcome.FALLBACK, best.score, faq=best.faq, suggestions=close[:MAX_SUGGESTIONS])
     runner_up = next((s for s in ranked[1:] if not _shares_citation(s.faq, best.faq)), None)
     margin = best.score - (runner_up.score if runner_up else 0.0)
+    if (
+        runner_up is not None
+        and _linked(best.faq, runner_up.faq)
+        and best.word_evidence >= RELATED_EVIDENCE
+        and len(_covering_all(ranked)) < 2
+    ):
+        margin += RELATED_ALLOWANCE
     # A short question in a small base cannot reach the absolute bars; sharing most of its words is enough.
     share_bar = MIN_WORD_SHARE * best.word_ceiling
     needed = min(thresholds.min_word_evidence, share_bar)
@@ -459,6 +474,11 @@ def _covering_all(ranked: list[Scored]) -> list[Scored]:
         for s in ranked[:VAGUE_WINDOW]
         if not s.faq.referral and s.word_ceiling > 0 and s.word_evidence >= s.word_ceiling * FULL_COVER
     ]
+
+
+def _linked(a: Faq, b: Faq) -> bool:
+    """Either entry lists the other under `related`."""
+    return b.id in a.related or a.id in b.related
 
 
 def _shares_citation(a: Faq, b: Faq) -> bool:

@@ -10,8 +10,17 @@ import pytest
 from conftest import MEDICINE_REFERRAL
 
 from knowledge.loader import load_knowledge_base
-from knowledge.matcher import ALTERNATIVE_SHARE, ANGLE_WEIGHT, Matcher, Scored, Thresholds, decide
-from knowledge.model import Outcome
+from knowledge.matcher import (
+    ALTERNATIVE_SHARE,
+    ANGLE_WEIGHT,
+    RELATED_ALLOWANCE,
+    RELATED_EVIDENCE,
+    Matcher,
+    Scored,
+    Thresholds,
+    decide,
+)
+from knowledge.model import Faq, MatchResult, Outcome
 from knowledge.text import MAX_QUESTION_CHARS, normalize
 
 
@@ -119,8 +128,10 @@ def test_vague_question_suggests_instead_of_guessing(matcher: Matcher) -> None:
 
 def test_a_long_story_is_answered_on_rare_word_evidence_not_on_score(matcher: Matcher) -> None:
     """A story scores low (most of its words match nothing) but may share many rare words with one
-    entry: then it is answered, provided that entry is clearly ahead of a different one."""
-    best, other = [f for f in matcher.kb.faqs if not f.urgent and f.citations][:2]
+    entry: then it is answered, provided that entry is clearly ahead of a different one (not a linked
+    neighbour, which needs less: see the test below)."""
+    best, *rest = [f for f in matcher.kb.faqs if not f.urgent and f.citations]
+    other = next(f for f in rest if f.id not in best.related and best.id not in f.related)
     assert not {c.label for c in best.citations} & {c.label for c in other.citations}
     t = Thresholds()
     low = t.answer - 0.05  # below the ordinary bar
@@ -172,6 +183,31 @@ def test_a_near_tie_is_answered_when_the_question_reads_like_one_entrys_phrasing
     assert outcome(t.reading + 0.2, t.reading + 0.2 - t.reading_lead + 0.05) is Outcome.SUGGEST
     assert outcome(t.reading - 0.05, 0.0) is Outcome.SUGGEST  # reads like nothing in particular
     assert outcome(t.reading + 0.2, 0.0, evidence=t.reading_evidence - 0.5) is Outcome.SUGGEST  # too few rare words
+
+
+def test_a_linked_neighbour_as_closest_rival_needs_a_smaller_lead(matcher: Matcher) -> None:
+    """Two entries the office linked as `related` (free help / paid help) are neighbours: when one leads the
+    other by a little less than the margin, it is answered and the neighbour is shown under it. An unlinked
+    rival still needs the full margin, and so does a vague question that more entries hold in full."""
+    kb = matcher.kb
+    best = next(f for f in kb.faqs if f.related and not f.urgent and not f.referral)
+    neighbour = next(f for f in kb.faqs if f.id in best.related)
+    stranger = next(f for f in kb.faqs if f.id not in best.related and best.id not in f.related and f is not best)
+    assert not {c.label for c in best.citations} & {c.label for c in (*neighbour.citations, *stranger.citations)}
+    t = Thresholds()
+    score = t.answer + 0.1
+    lead = t.margin - RELATED_ALLOWANCE / 2
+
+    def outcome(rival: Faq, evidence: float = RELATED_EVIDENCE + 0.5, ceiling: float = 10.0) -> MatchResult:
+        ranked = [Scored(best, score, evidence, ceiling), Scored(rival, score - lead, evidence, ceiling)]
+        return decide(ranked, True, t)
+
+    linked = outcome(neighbour)
+    assert linked.status is Outcome.ANSWERED and linked.faq is best and neighbour in linked.suggestions
+    assert outcome(stranger).status is Outcome.SUGGEST
+    assert outcome(neighbour, evidence=RELATED_EVIDENCE - 0.5).status is Outcome.SUGGEST  # too few rare words
+    # Both hold every word of the question: a vague question, so the choice is offered.
+    assert outcome(neighbour, ceiling=RELATED_EVIDENCE + 0.5).status is Outcome.SUGGEST
 
 
 def test_closeness_is_the_edit_similarity_to_the_nearest_phrasing(matcher: Matcher) -> None:
