@@ -215,9 +215,9 @@ def test_blind_villager_questions_are_mostly_answered_right_and_rarely_wrong(nam
     """benchmarks/villager_probe_blind*.jsonl and villager_probe4/5/6/7.jsonl: 6 × 240 villager questions written
     from the statutes alone by helpers who never saw the bot (the second set in session 15, the third in session 16,
     the fourth and fifth in session 17, the sixth in session 18, each scored blind once and then read to find that
-    session's fixes). Today 208 / 4, 189 / 3, 193 / 6, 176 / 5, 200 / 3 and 207 / 2 are answered with an expected
-    article / without one
-    (docs/benchmarks.md); fewer right or more wrong means an entry, a phrasing or a threshold went astray."""
+    session's fixes). Today 208 / 4, 189 / 3, 193 / 6, 176 / 5, 199 / 3 and 206 / 2 are answered with an expected
+    article / without one (docs/benchmarks.md); fewer right or more wrong means an entry, a phrasing or a
+    threshold went astray."""
     _, matcher = bundled()
     scored = evaluate(read_labelled(REPO_ROOT / "benchmarks" / name), matcher.match)
     tally = scored["in_scope"]
