@@ -409,11 +409,12 @@ def decide(ranked: list[Scored], answerable: bool, thresholds: Thresholds) -> Ma
         return MatchResult(Outcome.FALLBACK, best.score, faq=best.faq, suggestions=close[:MAX_SUGGESTIONS])
     runner_up = next((s for s in ranked[1:] if not _shares_citation(s.faq, best.faq)), None)
     margin = best.score - (runner_up.score if runner_up else 0.0)
+    covering = len(_covering_all(ranked))  # how many entries hold every word: a vague question has several
     if (
         runner_up is not None
         and _linked(best.faq, runner_up.faq)
         and best.word_evidence >= RELATED_EVIDENCE
-        and len(_covering_all(ranked)) < 2
+        and covering < 2
     ):
         margin += RELATED_ALLOWANCE
     # A short question in a small base cannot reach the absolute bars; sharing most of its words is enough.
@@ -439,7 +440,7 @@ def decide(ranked: list[Scored], answerable: bool, thresholds: Thresholds) -> Ma
             and best.closeness - _closest_rival(ranked) >= thresholds.reading_lead
         )
     )
-    if confident and len(_covering_all(ranked)) >= VAGUE_ENTRIES:
+    if confident and covering >= VAGUE_ENTRIES:
         next_legal = next((s for s in legal if s is not best), None)
         confident = best.score - (next_legal.score if next_legal else 0.0) >= thresholds.vague_margin
     if answerable and confident and not best.faq.referral and (urgent is None or urgent is best):
