@@ -17,7 +17,7 @@ _NUMERAL = r"[0-9]+|[零〇一二两三四五六七八九十百千]+"
 
 
 class ArticleReferenceFinder:
-    """Finds `<law name> (第) <number> 条 (之<n>)` in normalised text."""
+    """Finds `<law name> (第) <number> 条 (之<n>)` in normalised text, and law names."""
 
     def __init__(self, laws: Iterable[Law]) -> None:
         self._names: dict[str, str] = {}
@@ -29,6 +29,10 @@ class ArticleReferenceFinder:
             rf"(?P<law>{'|'.join(map(re.escape, names))})\s*(?:的)?\s*(?P<di>第)?\s*(?P<num>{_NUMERAL})\s*"
             rf"(?P<tiao>条)?(?:\s*之\s*(?P<sub>{_NUMERAL}))?"
         )
+        # Only names that read as a statute's (…法, …条例, …法典) and are not the start of another word:
+        # 安全生产 is also an everyday word, 民法 is inside 人民法院, 消费者法 inside 消费者法律.
+        statute_names = [n for n in names if len(n) >= 3 and n.endswith(("法", "条例", "法典"))]
+        self._name_pattern = re.compile(f"(?:{'|'.join(map(re.escape, statute_names))})(?![律院官庭定人])")
 
     def find(self, text: str) -> ArticleRef | None:
         """The first article reference in the text, or None. `第` or `条` must be present, so that
@@ -51,6 +55,11 @@ class ArticleReferenceFinder:
     def remove(self, text: str) -> str:
         """The text with article references taken out, to read what else the question asks."""
         return self._pattern.sub(" ", text)
+
+    def remove_names(self, text: str) -> str:
+        """The text without law names: the name's words (治安, 管理, 处罚) would otherwise outweigh the
+        subject (打人) and pull in any entry that happens to mention the law."""
+        return self._name_pattern.sub(" ", text)
 
 
 def _to_int(numeral: str) -> int | None:

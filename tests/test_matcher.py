@@ -349,6 +349,15 @@ def test_words_that_only_say_what_is_wanted_keep_the_article_number(knowledge_di
     assert result.faq is not None and "狗" in result.faq.question
 
 
+def test_law_names_are_taken_out_but_not_from_everyday_words(matcher: Matcher) -> None:
+    remove = matcher.articles.remove_names
+    assert remove("治安管理处罚法里头打人咋个罚").split() == ["里头打人咋个罚"]
+    assert remove("劳动法规定打工要签合同").split() == ["规定打工要签合同"]  # 劳动法 + 规定
+    # 民法 is inside 人民法院, 消费者法 inside 消费者法律, 安全生产 is an everyday word: all stay.
+    for text in ("人民法院会怎么判", "消费者法律上有啥权利", "安全生产培训要多久"):
+        assert remove(text) == text
+
+
 def test_a_synonym_never_rewrites_the_term_it_maps_to(matcher: Matcher) -> None:
     # 摩托 -> 摩托车 must leave 摩托车 alone rather than produce 摩托车车.
     assert matcher.analyzer.canonical("骑摩托车撞了人") == matcher.analyzer.canonical("骑摩托撞了人")
