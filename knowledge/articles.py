@@ -26,7 +26,8 @@ class ArticleReferenceFinder:
                 self._names[name] = law.short_title
         names = sorted(self._names, key=len, reverse=True)
         self._pattern = re.compile(
-            rf"(?P<law>{'|'.join(map(re.escape, names))})\s*(?:的)?\s*(?P<di>第)?\s*(?P<num>{_NUMERAL})\s*"
+            rf"(?P<law>{'|'.join(map(re.escape, names))})\s*(?:的|中|里头|里面|里)?\s*"
+            rf"(?P<di>第)?\s*(?P<num>{_NUMERAL})\s*"
             rf"(?P<tiao>条)?(?:\s*之\s*(?P<sub>{_NUMERAL}))?"
         )
         # Only names that read as a statute's (…法, …条例, …法典) and are not the start of another word:

@@ -348,11 +348,17 @@ class Matcher:
         else the entry citing it; when we know neither, offer the entries citing the nearest articles
         of that law rather than pretend. Of several entries citing it, those the question's other words
         reach (`ranked`) come first: 民法典1245条 …养狗的人 is about dogs, not the kept wild animals that
-        come first in the files."""
+        come first in the files. Then those that cite it first, as their basis: 民法典第1079条 alone is the
+        entry on divorce by lawsuit, not the cooling-off entry that mentions suing at its end."""
         citation = Citation(law=law, article=article)
         text = self.statutes.article_text(law, article) if self.statutes else None
         reached = {s.faq.id: rank for rank, s in enumerate(ranked) if s.word_evidence > 0}
-        citing = tuple(sorted(self.kb.faqs_citing(law, article), key=lambda f: reached.get(f.id, len(ranked))))
+        citing = tuple(
+            sorted(
+                self.kb.faqs_citing(law, article),
+                key=lambda f: (reached.get(f.id, len(ranked)), [c.label for c in f.citations].index(citation.label)),
+            )
+        )
         if text is None and not citing:
             nearby = self._nearest_articles(law, article)
             status = Outcome.SUGGEST if nearby else Outcome.FALLBACK

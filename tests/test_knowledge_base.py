@@ -127,6 +127,15 @@ def test_danger_now_reaches_an_urgent_entry(question: str) -> None:
     assert any(f is not None and f.urgent for f in candidates), (question, result.to_json())
 
 
+def test_a_bare_article_number_gets_the_entry_that_rests_on_it() -> None:
+    """Several entries cite 民法典 1079; asked for the article alone, the answer is an entry citing it first (its
+    basis: divorce by lawsuit), not the cooling-off entry earlier in the files that cites it for a closing remark."""
+    _, matcher = bundled()
+    for question, label in (("民法典第1079条", "民法典:1079"), ("民法典第1245条", "民法典:1245")):
+        result = matcher.match(question)
+        assert result.faq is not None and result.faq.citations[0].label == label, result.to_json()
+
+
 @pytest.mark.parametrize(
     ("question", "entry"),
     [

@@ -349,6 +349,15 @@ def test_words_that_only_say_what_is_wanted_keep_the_article_number(knowledge_di
     assert result.faq is not None and "狗" in result.faq.question
 
 
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [("民法典里头第1079条说的啥", "民法典:1079"), ("消费者权益保护法中第二十五条", "消费者权益保护法:25")],
+)
+def test_an_article_is_found_after_a_word_for_in(matcher: Matcher, text: str, label: str) -> None:
+    reference = matcher.articles.find(text)
+    assert reference is not None and f"{reference.law}:{reference.article}" == label
+
+
 def test_law_names_are_taken_out_but_not_from_everyday_words(matcher: Matcher) -> None:
     remove = matcher.articles.remove_names
     assert remove("治安管理处罚法里头打人咋个罚").split() == ["里头打人咋个罚"]
