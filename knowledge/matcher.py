@@ -293,7 +293,8 @@ class Matcher:
         word_ceiling = sum(self.index.idf.get(t, self.index.unseen_idf) for t in word_terms) / self.index.unseen_idf
         word_weights = {t: self.index.idf.get(t, 0.0) for t in word_terms}
         word_weights.update({t: w * self.index.idf.get(t, 0.0) for t, w in query.recovered.items()})
-        asked = self._angles_in(query.text)
+        # An angle typed with a pinyin typo (怎么举保) is asked all the same: its recovered word counts.
+        asked = self._angles_in(" ".join([query.text, *(t[2:] for t in query.recovered)]))
         scored = []
         for hit in hits:
             vocabulary = self._faq_terms[hit.faq_index]
