@@ -15,6 +15,7 @@ from knowledge.matcher import (
     ANGLE_WEIGHT,
     RELATED_ALLOWANCE,
     RELATED_EVIDENCE,
+    SIBLING_WINDOW,
     Matcher,
     Scored,
     Thresholds,
@@ -208,6 +209,34 @@ def test_a_linked_neighbour_as_closest_rival_needs_a_smaller_lead(matcher: Match
     assert outcome(neighbour, evidence=RELATED_EVIDENCE - 0.5).status is Outcome.SUGGEST  # too few rare words
     # Both hold every word of the question: a vague question, so the choice is offered.
     assert outcome(neighbour, ceiling=RELATED_EVIDENCE + 0.5).status is Outcome.SUGGEST
+
+
+def test_a_sibling_on_the_same_article_that_holds_the_words_answers_for_a_best_that_does_not(
+    matcher: Matcher,
+) -> None:
+    """The best entry has too few of the question's rare words to be answered; the one just behind it rests
+    on the same article and holds them, well ahead of anything citing another article: it answers, with the
+    best offered under it. Not when it trails by more than SIBLING_WINDOW, shares no citation, or itself
+    falls short."""
+    best, other, stranger = [f for f in matcher.kb.faqs if not f.urgent and f.citations][:3]
+    assert not {c.label for c in stranger.citations} & {c.label for c in (*best.citations, *other.citations)}
+    sibling = dataclasses.replace(other, citations=best.citations)
+    t = Thresholds()
+    top = t.answer + 0.1
+
+    def decided(second: Faq, behind: float = SIBLING_WINDOW / 2, evidence: float = 3.0) -> MatchResult:
+        ranked = [
+            Scored(best, top, t.min_word_evidence / 2, 6.0),
+            Scored(second, top - behind, evidence, 6.0),
+            Scored(stranger, top - behind - t.margin - 0.01, 3.0, 6.0),
+        ]
+        return decide(ranked, True, t)
+
+    result = decided(sibling)
+    assert result.status is Outcome.ANSWERED and result.faq is sibling and best in result.suggestions
+    assert decided(sibling, behind=SIBLING_WINDOW + 0.01).status is Outcome.SUGGEST
+    assert decided(other).status is Outcome.SUGGEST  # cites something else: a different answer
+    assert decided(sibling, evidence=t.min_word_evidence / 2).status is Outcome.SUGGEST
 
 
 def test_closeness_is_the_edit_similarity_to_the_nearest_phrasing(matcher: Matcher) -> None:
